@@ -1,0 +1,507 @@
+// lockorder/context.hpp — compile-time checked acquisition: unlocked(), contexts,
+// guards, and the concepts callees use to state what they need.
+//
+// A context's type lists the classes the thread holds. ctx.lock(m) compiles only if m's
+// class may be taken after all of them, and returns a guard: a move-only RAII owner of m
+// that is itself a context holding one more class. Examples: examples/010-first-hierarchy.cpp,
+// examples/030-callees.cpp; rules and their rationale: docs/concepts.md.
+//
+// Cost: contexts are empty types when LOCKORDER_RUNTIME=0; every check is compile time.
+// With LOCKORDER_CHECK_CONTEXT=1 a context also carries its depth, and using one that is
+// no longer the innermost (a stale context) is reported at run time.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/detail/diagnostics.hpp>
+#include <lockorder/detail/meta.hpp>
+#include <lockorder/lock_class.hpp>
+#include <lockorder/mutex.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <source_location>
+#include <type_traits>
+#include <utility>
+
+LOCKORDER_NAMESPACE_BEGIN
+
+template <class... Held> class context;
+template <class Lock, class... Held> class guard;
+template <class Locks, class... Held> class group_guard;
+
+namespace impl {
+using namespace ::lockorder::detail;
+
+template <class T> struct is_context : std::false_type {};
+template <class... H> struct is_context<context<H...>> : std::true_type {};
+
+template <class T, class Class>
+struct holds_class;
+template <class... H, class Class>
+struct holds_class<context<H...>, Class>
+    : std::bool_constant<(std::is_same_v<entry_class_t<H>, Class> || ...)> {};
+
+template <class T, class Class>
+struct holds_exclusive;
+template <class... H, class Class>
+struct holds_exclusive<context<H...>, Class>
+    : std::bool_constant<((std::is_same_v<entry_class_t<H>, Class> &&
+                           !entry_traits<H>::is_shared) ||
+                          ...)> {};
+
+template <class T, class E>
+struct acquire_ok;
+template <class... H, class E>
+struct acquire_ok<context<H...>, E>
+    : std::bool_constant<check_acquire<E, H...>().kind == check_kind::ok> {};
+
+// The context type a (possibly derived) object presents.
+template <class... H> context<H...> as_context(const context<H...>&);
+template <class T>
+using context_of_t = decltype(as_context(std::declval<const std::remove_cvref_t<T>&>()));
+
+// Raises the one compile error that explains why E may not be taken while Held are.
+template <class E, class... Held>
+constexpr void diagnose_acquire() {
+  using C = entry_class_t<E>;
+  constexpr check_result r = check_acquire<E, Held...>();
+  if constexpr (r.kind == check_kind::order) {
+    using H = entry_class_t<type_at_t<r.index, Held...>>;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::lock_order_violation<acquiring<C, level_v<C>>, while_holding<H, level_v<H>>>();  // lockorder: lock order violation: take the lower-level lock first, or change the levels
+#else
+    static_assert(diagnostic::lock_order_violation<acquiring<C, level_v<C>>, while_holding<H, level_v<H>>>,
+                  "lockorder: lock order violation: take the lower-level lock first, or change the levels");
+#endif
+  } else if constexpr (r.kind == check_kind::same_class) {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::same_class_twice<acquiring<C, level_v<C>>, already_holding<C>>();  // lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class
+#else
+    static_assert(diagnostic::same_class_twice<acquiring<C, level_v<C>>, already_holding<C>>,
+                  "lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class");
+#endif
+  } else if constexpr (r.kind == check_kind::subclass_order) {
+    constexpr unsigned held_sub = entry_traits<type_at_t<r.index, Held...>>::subclass;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::nesting_subclass_order<acquiring_subclass<C, entry_traits<E>::subclass>, while_holding_subclass<C, held_sub>>();  // lockorder: nesting subclasses must increase: take the lower subclass first
+#else
+    static_assert(diagnostic::nesting_subclass_order<acquiring_subclass<C, entry_traits<E>::subclass>, while_holding_subclass<C, held_sub>>,
+                  "lockorder: nesting subclasses must increase: take the lower subclass first");
+#endif
+  } else if constexpr (r.kind == check_kind::subclass_range) {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::nesting_subclass_out_of_range<acquiring_subclass<C, entry_traits<E>::subclass>, subclasses_allowed<LOCKORDER_MAX_SUBCLASSES>>();  // lockorder: nesting subclass out of range (LOCKORDER_MAX_SUBCLASSES)
+#else
+    static_assert(diagnostic::nesting_subclass_out_of_range<acquiring_subclass<C, entry_traits<E>::subclass>, subclasses_allowed<LOCKORDER_MAX_SUBCLASSES>>,
+                  "lockorder: nesting subclass out of range (LOCKORDER_MAX_SUBCLASSES)");
+#endif
+  }
+}
+
+template <bool Wait, class W, class... Held>
+constexpr void diagnose_wait() {
+  constexpr std::size_t i = find_level_conflict<Wait, W, Held...>();
+  if constexpr (i < sizeof...(Held)) {
+    using H = entry_class_t<type_at_t<i, Held...>>;
+    if constexpr (Wait) {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+      diagnostic::wait_while_holding_higher_lock<waiting_on<W, level_v<W>>, while_holding<H, level_v<H>>>();  // lockorder: waiting on a completion while holding a lock ranked at or above it: wait first, or rank the completion higher
+#else
+      static_assert(diagnostic::wait_while_holding_higher_lock<waiting_on<W, level_v<W>>, while_holding<H, level_v<H>>>,
+                    "lockorder: waiting on a completion while holding a lock ranked at or above it: wait first, or rank the completion higher");
+#endif
+    } else {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+      diagnostic::complete_while_holding_lower_lock<completing<W, level_v<W>>, while_holding<H, level_v<H>>>();  // lockorder: completing while holding a lock ranked at or below the completion: release it first, or rank the completion lower
+#else
+      static_assert(diagnostic::complete_while_holding_lower_lock<completing<W, level_v<W>>, while_holding<H, level_v<H>>>,
+                    "lockorder: completing while holding a lock ranked at or below the completion: release it first, or rank the completion lower");
+#endif
+    }
+  }
+}
+
+template <class L>
+constexpr bool check_lock_type() {
+  if constexpr (!lockorder_lock<L>) {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::not_a_lockorder_lock<argument_type<L>>();  // lockorder: contexts take lockorder locks: wrap it as lockorder::mutex<Class, YourLock>
+#else
+    static_assert(diagnostic::not_a_lockorder_lock<argument_type<L>>,
+                  "lockorder: contexts take lockorder locks: wrap it as lockorder::mutex<Class, YourLock>");
+#endif
+    return false;
+  } else {
+    return true;
+  }
+}
+
+template <class L>
+constexpr bool check_shared_lock_type() {
+  if constexpr (!check_lock_type<L>()) {
+    return false;
+  } else if constexpr (!L::lockorder_shared) {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::lock_shared_needs_a_shared_mutex<argument_type<L>>();  // lockorder: shared acquisition of an exclusive-only lock: use lockorder::shared_mutex
+#else
+    static_assert(diagnostic::lock_shared_needs_a_shared_mutex<argument_type<L>>,
+                  "lockorder: shared acquisition of an exclusive-only lock: use lockorder::shared_mutex");
+#endif
+    return false;
+  } else {
+    return true;
+  }
+}
+
+template <class L> struct lock_class_of { using type = void; };
+template <lockorder_lock L> struct lock_class_of<L> { using type = typename L::class_type; };
+template <class L> using lock_class_t = typename lock_class_of<std::remove_cvref_t<L>>::type;
+
+// Per-thread bookkeeping for the stale-context check (see docs/concepts.md#stale).
+#if LOCKORDER_CHECK_CONTEXT
+struct context_depth {
+  std::uint32_t value = 0;
+};
+#else
+struct context_depth {};
+#endif
+
+struct context_access;
+
+}  // namespace impl
+
+/// A context: the set of classes this thread holds, as a type. Obtain the root with
+/// unlocked(); every other context is a guard returned by one of these functions.
+template <class... Held>
+class context {
+ public:
+  /// True when Class is held (in any mode).
+  template <class Class>
+  static constexpr bool holds = (std::is_same_v<impl::entry_class_t<Held>, Class> || ...);
+
+  /// Takes `m` exclusively. Compiles only if its class may follow every held class.
+  template <class L>
+  [[nodiscard]] auto lock(L& m, std::source_location site = std::source_location::current()) {
+    if constexpr (impl::check_lock_type<L>())
+      impl::diagnose_acquire<impl::lock_class_t<L>, Held...>();
+    return guard<L, Held..., impl::lock_class_t<L>>(enter(site), m, site);
+  }
+
+  /// Takes `m` shared (a reader). Same order rules as lock().
+  template <class L>
+  [[nodiscard]] auto lock_shared(L& m,
+                                 std::source_location site = std::source_location::current()) {
+    if constexpr (impl::check_shared_lock_type<L>())
+      impl::diagnose_acquire<shared<impl::lock_class_t<L>>, Held...>();
+    return guard<L, Held..., shared<impl::lock_class_t<L>>>(enter(site), m, site);
+  }
+
+  /// Takes `m` as nesting subclass N of its class (lockdep's mutex_lock_nested): the same
+  /// class may be held again if each nesting uses a higher subclass.
+  template <unsigned N, class L>
+  [[nodiscard]] auto lock_nested(L& m,
+                                 std::source_location site = std::source_location::current()) {
+    if constexpr (impl::check_lock_type<L>())
+      impl::diagnose_acquire<nested<impl::lock_class_t<L>, N>, Held...>();
+    return guard<L, Held..., nested<impl::lock_class_t<L>, N>>(enter(site), m, site);
+  }
+
+  /// Tries to take `m`; never blocks, so it may go against the order. The guard owns the
+  /// lock only if it converts to true; either way, later locks must follow it.
+  template <class L>
+  [[nodiscard]] auto try_lock(L& m, std::source_location site = std::source_location::current()) {
+    impl::check_lock_type<L>();
+    return guard<L, Held..., tried<impl::lock_class_t<L>>>(enter(site), m, site);
+  }
+
+  /// try_lock() for a shared acquisition.
+  template <class L>
+  [[nodiscard]] auto try_lock_shared(L& m,
+                                     std::source_location site = std::source_location::current()) {
+    impl::check_shared_lock_type<L>();
+    return guard<L, Held..., tried<shared<impl::lock_class_t<L>>>>(enter(site), m, site);
+  }
+
+  /// Takes several locks as one step. Their levels must all be above every held level;
+  /// they are taken by increasing level, and locks of equal level (several locks of one
+  /// class, say) by increasing address, which is deadlock free for any set of threads.
+  template <class... L>
+    requires(sizeof...(L) >= 1)
+  [[nodiscard]] auto lock_all(L&... m)
+      -> group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>;
+
+  /// Waits for completion `c`. Compiles only if every held level is below c's level: the
+  /// completer may need any lock ranked below the completion (docs/concepts.md#waits).
+  template <class W>
+    requires W::lockorder_completion
+  void wait(W& c, std::source_location site = std::source_location::current()) {
+    impl::diagnose_wait<true, typename W::class_type, Held...>();
+    check_current(site);
+    c.wait(site);
+  }
+
+  /// Signals completion `c` (one waiter). Compiles only if every held level is above c's.
+  template <class W>
+    requires W::lockorder_completion
+  void complete(W& c, std::source_location site = std::source_location::current()) {
+    impl::diagnose_wait<false, typename W::class_type, Held...>();
+    check_current(site);
+    c.complete(site);
+  }
+
+  /// Signals completion `c` to all waiters. Same rule as complete().
+  template <class W>
+    requires W::lockorder_completion
+  void complete_all(W& c, std::source_location site = std::source_location::current()) {
+    impl::diagnose_wait<false, typename W::class_type, Held...>();
+    check_current(site);
+    c.complete_all(site);
+  }
+
+ protected:
+  context() = default;
+  explicit context(impl::context_depth d) : depth_(d) {}
+
+  // Checks that this context is the thread's innermost one and opens a child.
+  impl::context_depth enter(const std::source_location& site) {
+#if LOCKORDER_CHECK_CONTEXT
+    return {impl::rt::context_enter(depth_.value, site)};
+#else
+    (void)site;
+    return {};
+#endif
+  }
+  void check_current(const std::source_location& site) {
+#if LOCKORDER_CHECK_CONTEXT
+    impl::rt::context_check(depth_.value, site);
+#else
+    (void)site;
+#endif
+  }
+
+  [[no_unique_address]] impl::context_depth depth_{};
+
+  template <class... H> friend class context;
+  friend struct impl::context_access;
+  friend constexpr context<> unlocked() noexcept;
+};
+
+/// The root context: nothing held. Start every checked acquisition chain here.
+[[nodiscard]] constexpr context<> unlocked() noexcept { return context<>{}; }
+
+/// A context that holds Class (in any mode): for callees that must be called with it held.
+template <class Ctx, class Class>
+concept holding = impl::is_context<impl::context_of_t<Ctx>>::value &&
+                  impl::holds_class<impl::context_of_t<Ctx>, Class>::value;
+
+/// A context that holds Class exclusively.
+template <class Ctx, class Class>
+concept holding_exclusive = impl::is_context<impl::context_of_t<Ctx>>::value &&
+                            impl::holds_exclusive<impl::context_of_t<Ctx>, Class>::value;
+
+/// A context from which Class may be acquired: for callees that will take it.
+template <class Ctx, class Class>
+concept may_acquire = impl::is_context<impl::context_of_t<Ctx>>::value &&
+                      impl::acquire_ok<impl::context_of_t<Ctx>, Class>::value;
+
+/// True when ctx.lock(m) compiles for a Ctx and a lock type L (handy in STATIC_REQUIRE).
+template <class Ctx, class L>
+concept can_lock = lockorder_lock<L> && may_acquire<Ctx, typename L::class_type>;
+
+/// True when ctx.lock_shared(m) compiles.
+template <class Ctx, class L>
+concept can_lock_shared = lockorder_lock<L> && L::lockorder_shared &&
+                          impl::acquire_ok<impl::context_of_t<Ctx>,
+                                             shared<typename L::class_type>>::value;
+
+/// True when ctx.lock_nested<N>(m) compiles.
+template <class Ctx, class L, unsigned N>
+concept can_lock_nested = lockorder_lock<L> &&
+                          impl::acquire_ok<impl::context_of_t<Ctx>,
+                                             nested<typename L::class_type, N>>::value;
+
+
+namespace impl {
+using namespace ::lockorder::detail;
+
+// How guards take and drop a lock for a held-set entry E. With the runtime off the
+// site is dropped and these are the bare calls on the underlying lock.
+struct lock_access {
+  template <class E, class L>
+  static bool acquire(L& m, unsigned flags, const std::source_location& site) {
+    using T = entry_traits<E>;
+#if LOCKORDER_RUNTIME
+    if constexpr (T::is_shared)
+      return m.acquire_shared_impl(T::is_try, site);
+    else
+      return m.acquire_impl(T::subclass, T::is_try, flags, site);
+#else
+    (void)flags, (void)site;
+    if constexpr (T::is_try && T::is_shared) return m.try_lock_shared();
+    else if constexpr (T::is_try) return m.try_lock();
+    else if constexpr (T::is_shared) return m.lock_shared(), true;
+    else return m.lock(), true;
+#endif
+  }
+  template <class E, class L>
+  static void release(L& m) {
+    if constexpr (entry_traits<E>::is_shared)
+      m.unlock_shared();
+    else
+      m.unlock();
+  }
+};
+
+}  // namespace impl
+
+/// Owns one lock taken through a context, and is the context that holds it too.
+/// Move-only. Destroying it (or unlock()) releases the lock; the guard remains a valid
+/// context after unlock(), conservatively still claiming the class.
+template <class Lock, class... Held>
+class guard : public context<Held...> {
+  using entry = impl::type_at_t<sizeof...(Held) - 1, Held...>;
+
+ public:
+  guard(guard&& other) noexcept
+      : context<Held...>(std::exchange(other.depth_, {})),
+        lock_(std::exchange(other.lock_, nullptr)) {}
+  guard& operator=(guard&&) = delete;  // a context's place in the nesting is fixed
+  guard(const guard&) = delete;
+  ~guard() {
+    unlock();
+#if LOCKORDER_CHECK_CONTEXT
+    impl::rt::context_leave(this->depth_.value);
+#endif
+  }
+
+  /// False only for a try_lock()/try_lock_shared() that failed, or after unlock().
+  [[nodiscard]] bool owns_lock() const noexcept { return lock_ != nullptr; }
+  explicit operator bool() const noexcept { return owns_lock(); }
+
+  /// Releases the lock early.
+  void unlock() {
+    if (lock_) impl::lock_access::release<entry>(*std::exchange(lock_, nullptr));
+  }
+
+  /// The lock this guard was made for.
+  [[nodiscard]] Lock* mutex() const noexcept { return lock_; }
+
+ private:
+  template <class... H> friend class context;
+  guard(impl::context_depth d, Lock& m, const std::source_location& site)
+      : context<Held...>(d), lock_(impl::lock_access::acquire<entry>(m, 0, site) ? &m : nullptr) {}
+
+  Lock* lock_;
+};
+
+/// Owns the locks taken by one lock_all() call; a context holding all their classes.
+template <class... L, class... Held>
+class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
+  static constexpr std::size_t n = sizeof...(L);
+
+ public:
+  group_guard(group_guard&& other) noexcept
+      : context<Held...>(std::exchange(other.depth_, {})),
+        locks_(other.locks_),
+        order_(other.order_),
+        owns_(std::exchange(other.owns_, false)) {}
+  group_guard& operator=(group_guard&&) = delete;
+  group_guard(const group_guard&) = delete;
+  ~group_guard() {
+    unlock();
+#if LOCKORDER_CHECK_CONTEXT
+    impl::rt::context_leave(this->depth_.value);
+#endif
+  }
+
+  [[nodiscard]] bool owns_lock() const noexcept { return owns_; }
+  explicit operator bool() const noexcept { return owns_; }
+
+  /// Releases every lock of the group, in the reverse of the order they were taken.
+  void unlock() {
+    if (!std::exchange(owns_, false)) return;
+    for (std::size_t k = n; k-- > 0;) visit(order_[k], [](auto& m) {
+      impl::lock_access::release<impl::lock_class_t<decltype(m)>>(m);
+    });
+  }
+
+ private:
+  template <class... H> friend class context;
+
+  group_guard(impl::context_depth d, std::tuple<L&...> locks, const std::source_location& site)
+      : context<Held...>(d), locks_(locks) {
+    // Increasing level, then increasing address: a total order every thread agrees on.
+    struct key { level_t level; std::uintptr_t addr; std::size_t index; };
+    std::array<key, n> keys{};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((keys[I] = {level_v<impl::lock_class_t<L>>,
+                   reinterpret_cast<std::uintptr_t>(&std::get<I>(locks_)), I}), ...);
+    }(std::make_index_sequence<n>{});
+    std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
+      return a.level != b.level ? a.level < b.level : a.addr < b.addr;
+    });
+    for (std::size_t k = 0; k < n; ++k) {
+      order_[k] = keys[k].index;
+      const unsigned flags = k == 0 ? 0u : group_next_flag;
+      visit(order_[k], [&](auto& m) {
+        impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, flags, site);
+      });
+    }
+    owns_ = true;
+  }
+
+  template <class F>
+  void visit(std::size_t index, F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((index == I ? (void)f(std::get<I>(locks_)) : (void)0), ...);
+    }(std::make_index_sequence<n>{});
+  }
+
+#if LOCKORDER_RUNTIME
+  static constexpr unsigned group_next_flag = impl::rt::mode_group_next;
+#else
+  static constexpr unsigned group_next_flag = 0;
+#endif
+  std::tuple<L&...> locks_;
+  std::array<std::size_t, n> order_{};
+  bool owns_ = false;
+};
+
+namespace impl {
+using namespace ::lockorder::detail;
+template <class... L>
+constexpr bool check_lock_all() {
+  if constexpr (!(check_lock_type<L>() && ...)) {
+    return false;
+  } else {
+    using first = lock_class_t<type_at_t<0, L...>>;
+    constexpr bool mixed_unranked =
+        !(is_ranked_v<lock_class_t<L>> && ...) && !(std::is_same_v<lock_class_t<L>, first> && ...);
+    if constexpr (mixed_unranked) {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+      diagnostic::lock_all_cannot_order_unranked<lock_class_t<L>...>();  // lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together
+#else
+      static_assert(diagnostic::lock_all_cannot_order_unranked<lock_class_t<L>...>,
+                    "lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together");
+#endif
+    }
+    return !mixed_unranked;
+  }
+}
+}  // namespace impl
+
+template <class... Held>
+template <class... L>
+  requires(sizeof...(L) >= 1)
+auto context<Held...>::lock_all(L&... m)
+    -> group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...> {
+  if constexpr (impl::check_lock_all<L...>())
+    (impl::diagnose_acquire<impl::lock_class_t<L>, Held...>(), ...);
+  const auto site = std::source_location::current();
+  return group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>(enter(site),
+                                                                             std::tie(m...), site);
+}
+
+LOCKORDER_NAMESPACE_END

@@ -1,0 +1,48 @@
+// lockorder/detail/diagnostics.hpp — the carriers of lockorder's compile errors.
+//
+// Each check has one named carrier whose template arguments spell the classes and
+// levels involved, so they appear in the first error line on both compilers (see
+// LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE in config.hpp). docs/diagnostics.md lists
+// every message with its trigger and its fix. Internal: not a stable interface.
+#pragma once
+
+#include <lockorder/lock_class.hpp>
+
+namespace lockorder {
+
+// Words that appear inside error messages. Never defined.
+template <class Class, level_t Level> struct acquiring;
+template <class Class, level_t Level> struct while_holding;
+template <class Class, level_t Level> struct waiting_on;
+template <class Class, level_t Level> struct completing;
+template <class Class, unsigned Subclass> struct acquiring_subclass;
+template <class Class, unsigned Subclass> struct while_holding_subclass;
+template <class Class> struct already_holding;
+template <unsigned Max> struct subclasses_allowed;
+template <class T> struct argument_type;
+
+namespace diagnostic {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+template <class... Why> void lock_order_violation() = delete;  // Fix: acquire the lower-level lock first, or change the levels (docs/diagnostics.md#order).
+template <class... Why> void same_class_twice() = delete;  // Fix: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class.
+template <class... Why> void nesting_subclass_order() = delete;  // Fix: take the lower subclass first; nesting subclasses must increase.
+template <class... Why> void nesting_subclass_out_of_range() = delete;  // Fix: use a subclass below LOCKORDER_MAX_SUBCLASSES.
+template <class... Why> void wait_while_holding_higher_lock() = delete;  // Fix: wait before taking the lock, or give the completion a higher level.
+template <class... Why> void complete_while_holding_lower_lock() = delete;  // Fix: complete after releasing the lock, or give the completion a lower level.
+template <class... Why> void not_a_lockorder_lock() = delete;  // Fix: wrap the lock: lockorder::mutex<Class, YourLock>.
+template <class... Why> void lock_shared_needs_a_shared_mutex() = delete;  // Fix: use lockorder::shared_mutex for shared acquisitions.
+template <class... Why> void lock_all_cannot_order_unranked() = delete;  // Fix: give the classes levels, or take the unranked locks one by one.
+#else
+template <class... Why> constexpr bool lock_order_violation = false;  // Fix: acquire the lower-level lock first, or change the levels (docs/diagnostics.md#order).
+template <class... Why> constexpr bool same_class_twice = false;  // Fix: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class.
+template <class... Why> constexpr bool nesting_subclass_order = false;  // Fix: take the lower subclass first; nesting subclasses must increase.
+template <class... Why> constexpr bool nesting_subclass_out_of_range = false;  // Fix: use a subclass below LOCKORDER_MAX_SUBCLASSES.
+template <class... Why> constexpr bool wait_while_holding_higher_lock = false;  // Fix: wait before taking the lock, or give the completion a higher level.
+template <class... Why> constexpr bool complete_while_holding_lower_lock = false;  // Fix: complete after releasing the lock, or give the completion a lower level.
+template <class... Why> constexpr bool not_a_lockorder_lock = false;  // Fix: wrap the lock: lockorder::mutex<Class, YourLock>.
+template <class... Why> constexpr bool lock_shared_needs_a_shared_mutex = false;  // Fix: use lockorder::shared_mutex for shared acquisitions.
+template <class... Why> constexpr bool lock_all_cannot_order_unranked = false;  // Fix: give the classes levels, or take the unranked locks one by one.
+#endif
+}  // namespace diagnostic
+
+}  // namespace lockorder

@@ -1,0 +1,150 @@
+// lockorder/detail/format.hpp — report::text(): the lockdep-shaped rendering.
+// Internal: not a stable interface (the text itself is covered by golden tests).
+#pragma once
+
+#include <lockorder/report.hpp>
+
+#include <algorithm>
+#include <string>
+
+namespace lockorder {
+namespace detail {
+
+inline std::string describe_site(const site& s) {
+  std::string out;
+  if (!s.function.empty()) out += s.function;
+  if (!s.file.empty()) {
+    out += out.empty() ? "" : " ";
+    out += "(" + s.file + ":" + std::to_string(s.line) + ")";
+  }
+  return out.empty() ? std::string("<unknown site>") : out;
+}
+
+inline std::string describe_lock(const lock_info& l, bool with_site) {
+  std::string out = l.class_name;
+  std::string attrs;
+  if (l.ranked) attrs += "level " + std::to_string(l.level);
+  if (l.mode != lock_mode::exclusive)
+    attrs += (attrs.empty() ? "" : ", ") +
+             std::string(l.mode == lock_mode::shared ? "shared" : "recursive read");
+  if (l.is_try) attrs += (attrs.empty() ? "" : ", ") + std::string("trylock");
+  if (!attrs.empty()) out += " (" + attrs + ")";
+  if (with_site) out += ", at: " + describe_site(l.acquired_at);
+  return out;
+}
+
+inline void append_stack(std::string& out, const site& s, const char* indent) {
+  for (const auto& f : s.stack) out += std::string(indent) + f + "\n";
+}
+
+inline std::string lock_verb(const lock_info& l) {
+  return l.mode == lock_mode::exclusive ? "lock(" : "rlock(";
+}
+
+// lockdep's "Possible unsafe locking scenario" table, and for longer chains the full
+// one-thread-per-dependency scenario that makes the deadlock explicit.
+inline void append_scenario(std::string& out, const report& r) {
+  const auto& c = r.chain;
+  if (c.empty()) return;
+  const lock_info& target = r.acquiring;          // being acquired
+  const lock_info& source = c.back().from;        // held now
+  const lock_info& parent = c.size() >= 2 ? c[c.size() - 2].from : target;
+  auto col = [](const std::string& s) {
+    std::string p = s;
+    if (p.size() < 32) p.resize(32, ' ');
+    return p;
+  };
+  out += "\nother info that might help us debug this:\n\n";
+  if (c.size() > 2) {
+    out += "Chain exists of:\n  ";
+    for (std::size_t i = 0; i < c.size(); ++i)
+      out += (i ? " --> " : "") + c[i].from.class_name;
+    out += "\n\n";
+  }
+  out += " Possible unsafe locking scenario:\n\n";
+  out += "       " + col("CPU0") + "CPU1\n";
+  out += "       " + col("----") + "----\n";
+  out += "  " + lock_verb(source) + source.class_name + ");\n";
+  out += "       " + col("") + lock_verb(parent) + parent.class_name + ");\n";
+  out += "       " + col("") + lock_verb(source) + source.class_name + ");\n";
+  out += "  " + lock_verb(target) + target.class_name + ");\n";
+  out += "\n *** DEADLOCK ***\n";
+  if (c.size() > 2) {
+    out += "\n Full scenario, one thread per dependency (each holds the first lock and waits "
+           "for the second):\n\n";
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const auto& d = c[(i + c.size() - 1) % c.size()];
+      out += "  thread " + std::to_string(i) + ": " + lock_verb(d.from) + d.from.class_name +
+             ");  then " + lock_verb(d.to) + d.to.class_name + ");\n";
+    }
+  }
+}
+
+inline void append_held(std::string& out, const report& r) {
+  if (r.held.empty()) {
+    out += "\nno locks held by " + r.thread + ".\n";
+    return;
+  }
+  out += "\n" + std::to_string(r.held.size()) + (r.held.size() == 1 ? " lock" : " locks") +
+         " held by " + r.thread + ":\n";
+  for (std::size_t i = 0; i < r.held.size(); ++i)
+    out += " #" + std::to_string(i) + ": " + describe_lock(r.held[i], true) + "\n";
+}
+
+inline void append_dependency(std::string& out, const dependency& d, std::size_t n) {
+  out += "\n-> #" + std::to_string(n) + " (" + d.to.class_name + "):\n";
+  out += "       taken after " + d.from.class_name + " at " + describe_site(d.first_seen);
+  if (!d.thread.empty()) out += " [thread " + d.thread + "]";
+  out += "\n";
+  if (d.from_acquired_at.known())
+    out += "       where " + d.from.class_name + " was taken at " +
+           describe_site(d.from_acquired_at) + "\n";
+  if (!d.rationale.empty()) out += "       declared order: " + d.rationale + "\n";
+  append_stack(out, d.first_seen, "         ");
+}
+
+}  // namespace detail
+
+inline std::string report::text() const {
+  using namespace detail;
+  const std::string bar(54, '=');
+  const std::string dash(54, '-');
+  std::string out = "\n" + bar + "\nWARNING: ";
+  switch (kind) {
+    case report_kind::circular_dependency: out += "possible circular locking dependency detected"; break;
+    case report_kind::order_violation: out += "lock order violation: declared levels broken"; break;
+    case report_kind::recursive_lock: out += "possible recursive locking detected"; break;
+    case report_kind::bad_unlock: out += "bad unlock balance detected"; break;
+    case report_kind::destroyed_while_held: out += "held lock destroyed"; break;
+    case report_kind::held_at_thread_exit: out += "lock held when returning to thread exit"; break;
+    case report_kind::limit_reached: out += "lockorder table full: validator stops learning"; break;
+    case report_kind::stale_context: out += "stale lockorder context used"; break;
+  }
+  out += "\n" + dash + "\n" + message + "\n";
+  if (has_acquiring) {
+    out += "\n" + thread + " is trying to acquire lock:\n  " +
+           describe_lock(acquiring, true) + "\n";
+    if (kind == report_kind::bad_unlock || kind == report_kind::destroyed_while_held)
+      out.replace(out.find("is trying to acquire"), 20, "is releasing or freeing");
+  }
+  if (kind == report_kind::circular_dependency && !chain.empty()) {
+    out += "\nbut task is already holding lock:\n  " + describe_lock(chain.back().from, true) +
+           "\n\nwhich lock already depends on the new lock.\n";
+    out += "\nthe existing dependency chain (in reverse order) is:\n";
+    for (std::size_t i = chain.size() - 1; i-- > 0;) append_dependency(out, chain[i], i + 1);
+    append_dependency(out, chain.back(), 0);
+    append_scenario(out, *this);
+  } else if (kind == report_kind::order_violation && !chain.empty()) {
+    const auto& d = chain.front();
+    out += "\nbut task is already holding lock:\n  " + describe_lock(d.from, true) + "\n";
+    out += "\n" + d.from.class_name + " (level " + std::to_string(d.from.level) +
+           ") is declared to be taken after " + d.to.class_name + " (level " +
+           std::to_string(d.to.level) + ").\n";
+    if (!d.rationale.empty()) out += "declared order: " + d.rationale + "\n";
+  }
+  if (kind != report_kind::limit_reached) append_held(out, *this);
+  out += bar + "\n";
+  return out;
+}
+
+}  // namespace lockorder

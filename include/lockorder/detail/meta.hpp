@@ -1,0 +1,109 @@
+// lockorder/detail/meta.hpp — held-set entries and the compile-time order check.
+// Internal: not a stable interface.
+#pragma once
+
+#include <lockorder/lock_class.hpp>
+
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+namespace lockorder {
+
+// Entries of a context's held set. A plain class means "held exclusively"; these
+// wrappers mark the other ways of holding it. They are never defined: they only name.
+template <class E> struct shared;               ///< held shared (reader)
+template <class E> struct tried;                ///< taken by try_lock: no order check on entry
+template <class E, unsigned N> struct nested;   ///< held as nesting subclass N
+
+namespace detail {
+
+template <class E>
+struct entry_traits {
+  using class_type = E;
+  static constexpr unsigned subclass = 0;
+  static constexpr bool is_shared = false;
+  static constexpr bool is_try = false;
+};
+template <class E>
+struct entry_traits<shared<E>> : entry_traits<E> {
+  static constexpr bool is_shared = true;
+};
+template <class E>
+struct entry_traits<tried<E>> : entry_traits<E> {
+  static constexpr bool is_try = true;
+};
+template <class E, unsigned N>
+struct entry_traits<nested<E, N>> : entry_traits<E> {
+  static constexpr unsigned subclass = N;
+};
+
+template <class E> using entry_class_t = typename entry_traits<E>::class_type;
+
+template <std::size_t I, class... T>
+using type_at_t = std::tuple_element_t<I, std::tuple<T...>>;
+
+enum class check_kind { ok, order, same_class, subclass_order, subclass_range };
+
+struct check_result {
+  check_kind kind = check_kind::ok;
+  std::size_t index = 0;  // the held entry that conflicts
+};
+
+/// Can entry E (class, subclass, mode) be acquired while Held... are held?
+/// Ranked classes need a level strictly above every held ranked level; the same class
+/// again needs a strictly higher nesting subclass. Unranked classes are compared only
+/// with themselves: their order against others is the run-time layer's job.
+template <class E, class... Held>
+consteval check_result check_acquire() {
+  using T = entry_traits<E>;
+  using C = typename T::class_type;
+  if (T::subclass >= LOCKORDER_MAX_SUBCLASSES) return {check_kind::subclass_range, 0};
+  check_result worst{};
+  level_t worst_level = 0;
+  std::size_t i = 0;
+  auto visit = [&]<class H>() {
+    using HT = entry_traits<H>;
+    using HC = typename HT::class_type;
+    if constexpr (std::is_same_v<HC, C>) {
+      if (worst.kind == check_kind::ok || worst.kind == check_kind::order) {
+        if (HT::subclass == T::subclass)
+          worst = {check_kind::same_class, i};
+        else if (HT::subclass > T::subclass)
+          worst = {check_kind::subclass_order, i};
+      }
+    } else if constexpr (is_ranked_v<C> && is_ranked_v<HC>) {
+      if (level_v<HC> >= level_v<C> &&
+          (worst.kind == check_kind::ok ||
+           (worst.kind == check_kind::order && level_v<HC> > worst_level))) {
+        worst = {check_kind::order, i};
+        worst_level = level_v<HC>;
+      }
+    }
+    ++i;
+  };
+  (visit.template operator()<Held>(), ...);
+  (void)visit;
+  return worst;
+}
+
+/// Every held ranked level below (Below) or above (!Below) the class's level.
+/// Returns the index of the first held entry that breaks it, or sizeof...(Held).
+template <bool Below, class W, class... Held>
+consteval std::size_t find_level_conflict() {
+  std::size_t i = 0, found = sizeof...(Held);
+  auto visit = [&]<class H>() {
+    using HC = entry_class_t<H>;
+    if constexpr (is_ranked_v<W> && is_ranked_v<HC>) {
+      bool ok = Below ? level_v<HC> < level_v<W> : level_v<HC> > level_v<W>;
+      if (!ok && found == sizeof...(Held)) found = i;
+    }
+    ++i;
+  };
+  (visit.template operator()<Held>(), ...);
+  (void)visit;
+  return found;
+}
+
+}  // namespace detail
+}  // namespace lockorder

@@ -1,0 +1,212 @@
+// lockorder/detail/validator.hpp — the run-time validator (LOCKORDER_RUNTIME=1 only).
+//
+// Per thread: a stack of held locks and, for each depth, a key of the held-class
+// sequence (lockdep's chain key). Globally: a class registry, the dependency graph
+// (graph.hpp), and a lock-free set of chain keys already validated.
+//
+// Cost: an acquisition whose chain key was validated before takes no global lock and
+// allocates nothing: a push, a hash, one look-up in a per-thread cache (then in the
+// global set). A new chain takes the validator's lock, adds the edges from the nearest
+// held lock (and try-locks above it), checks levels, recursion and cycles, and records
+// where each new edge was first seen. Reports are delivered after the lock is dropped.
+// Tables never grow: when one fills, one limit_reached report, then learning stops.
+// Internal: not a stable interface.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/detail/graph.hpp>
+#include <lockorder/lock_class.hpp>
+#include <lockorder/report.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <source_location>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <pthread.h>
+#include <sched.h>
+
+namespace lockorder::detail::rt {
+
+// ---- modes and per-lock state -------------------------------------------------------
+
+inline constexpr unsigned mode_exclusive = 0;
+inline constexpr unsigned mode_read = 1;            // shared, not reader-recursive
+inline constexpr unsigned mode_recursive_read = 2;  // shared, readers never wait for readers
+inline constexpr unsigned mode_kind_mask = 3;
+inline constexpr unsigned mode_try = 4;             // taken by a try-lock: no edge into it
+inline constexpr unsigned mode_group_next = 8;      // same lock_all() group as the entry below
+inline constexpr unsigned mode_wait = 16;           // a wait/complete: acquired and released at once
+
+/// What a lockorder lock carries when the runtime is on.
+struct lock_state {
+  lock_state() = default;
+  lock_state(const lock_state&) = delete;
+  std::atomic<std::uint32_t> owner{0};    // thread id of the exclusive holder
+  std::atomic<std::uint32_t> readers{0};  // shared holders
+  std::uint32_t own_class = 0;            // per-instance class, 0 = the type's class
+};
+
+// ---- small internal lock --------------------------------------------------------------
+
+/// The validator's own lock. Never recorded; spins then yields. Reset in a fork child.
+struct spin_lock {
+  std::atomic<bool> held{false};
+  void lock() noexcept {
+    for (unsigned spins = 0; held.exchange(true, std::memory_order_acquire); ++spins) {
+      while (held.load(std::memory_order_relaxed)) {
+        if (spins++ > 64) sched_yield();
+      }
+    }
+  }
+  void unlock() noexcept { held.store(false, std::memory_order_release); }
+};
+
+// ---- thread state ---------------------------------------------------------------------
+
+struct held_entry {
+  const void* instance;
+  std::uint32_t cls;
+  std::uint32_t mode;
+  std::uint64_t key;  // chain key of the sequence up to and including this entry
+  std::source_location loc;
+  void* ret;  // return address of the acquisition, for sites inside std:: wrappers
+};
+
+inline constexpr std::size_t thread_cache_size = 256;
+
+struct thread_state {
+  held_entry held[LOCKORDER_MAX_HELD];
+  std::uint32_t depth;      // entries in held[]
+  std::uint32_t untracked;  // acquisitions past LOCKORDER_MAX_HELD, not recorded
+  std::uint32_t tid;        // 0 until the thread first takes the slow path
+  std::uint32_t busy;       // inside the validator or a handler it called
+  std::uint64_t ctx_live;   // stale-context check: bit d-1 set while depth d is live
+  std::uint64_t cache[thread_cache_size];  // chain keys this thread validated lately
+};
+
+// Trivially constructible and destructible: no TLS guard on the hot path.
+inline constinit thread_local thread_state tls{};
+
+// ---- global tables --------------------------------------------------------------------
+
+struct class_entry {
+  char name[64];
+  level_t level;
+  bool ranked;
+  std::uint32_t base;      // the class this is a nesting subclass of (itself if none)
+  std::uint32_t subclass;
+  std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
+};
+
+struct edge_site {
+  std::source_location loc;       // acquisition of `to`
+  std::source_location from_loc;  // acquisition of `from`, in the same thread
+  void* ret;
+  void* from_ret;
+  std::uint32_t frames_at, frames_n;  // into the frame pool
+  std::uint32_t tid;
+};
+
+inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
+inline constexpr std::size_t frame_pool_size =
+    std::size_t{LOCKORDER_MAX_EDGES} * (LOCKORDER_STACKTRACE ? 8 : 3);
+inline constexpr std::size_t max_threads_named = 1024;
+inline constexpr std::size_t reported_size = 8192;  // (kind, class, class) already reported
+
+// All of it is trivially constructible and lives in zeroed memory (calloc): its pages
+// are touched only as the tables fill.
+struct validator_state {
+  std::uint32_t classes;  // registered, ids 1..classes
+  class_entry cls[LOCKORDER_MAX_CLASSES];
+  dep_graph<LOCKORDER_MAX_CLASSES, LOCKORDER_MAX_EDGES> graph;
+  edge_site sites[LOCKORDER_MAX_EDGES];
+  void* frames[frame_pool_size];
+  std::uint32_t frames_used;
+  char thread_names[max_threads_named][16];
+  std::uint64_t reported[reported_size];
+  std::uint32_t reported_n;
+  bool said_full[8];  // limit_reached already said, per table
+  std::uint32_t path[2 * LOCKORDER_MAX_CLASSES];
+};
+
+inline constinit spin_lock big_lock{};
+inline constinit std::atomic<std::uint64_t> chain_table[LOCKORDER_MAX_CHAINS]{};
+inline constinit std::atomic<std::uint32_t> chain_count{0};
+inline constinit std::atomic<bool> learning{true};
+inline constinit std::atomic<std::uint32_t> next_tid{0};
+
+static_assert((LOCKORDER_MAX_CHAINS & (LOCKORDER_MAX_CHAINS - 1)) == 0,
+              "LOCKORDER_MAX_CHAINS must be a power of two");
+
+validator_state* state() noexcept;
+
+// ---- the hooks the lock types call ---------------------------------------------------
+
+template <class C>
+inline constinit std::atomic<std::uint32_t> static_class_id{0};
+
+std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
+                                    level_t level, bool ranked) noexcept;
+std::uint32_t register_own_class(std::string_view name, bool numbered, level_t level,
+                                 bool ranked) noexcept;
+
+/// Id of the class a lock of static class C belongs to: its own, or C's.
+template <class C>
+std::uint32_t class_of(const lock_state& s) noexcept {
+  if (s.own_class) return s.own_class;
+  const std::uint32_t id = static_class_id<C>.load(std::memory_order_acquire);
+  return id ? id
+            : register_static_class(static_class_id<C>, class_name_v<C>, level_v<C>,
+                                    is_ranked_v<C>);
+}
+
+/// Gives a lock its own class: C's level under its own name (numbered if none given).
+template <class C>
+void make_own_class(lock_state& s, const char* name) noexcept {
+  s.own_class = register_own_class(name ? std::string_view(name) : class_name_v<C>, !name,
+                                   level_v<C>, is_ranked_v<C>);
+}
+
+/// Records an acquisition before the thread blocks on it (or after a successful
+/// try-lock). Checks it when its held-class sequence is new. May throw
+/// lock_order_error in report_mode::throw_exception (blocking acquisitions only).
+void acquire(lock_state& s, const void* instance, std::uint32_t cls, unsigned subclass,
+             unsigned mode, const std::source_location& loc);
+/// Marks the lock held once the real lock operation succeeded.
+void mark_held(lock_state& s, unsigned mode) noexcept;
+/// Drops the record of `instance` (it failed to lock: an exception).
+void forget(const void* instance) noexcept;
+/// Records a release. Returns false for a bad unlock (reported; do not unlock).
+bool release(lock_state& s, const void* instance);
+/// Reports a lock destroyed while held.
+void destroy(lock_state& s, const void* instance) noexcept;
+
+/// Runs the real lock operation after acquire() recorded it.
+template <class F>
+void locked(lock_state& s, const void* instance, unsigned mode, F&& do_lock) {
+  try {
+    do_lock();
+  } catch (...) {
+    forget(instance);
+    throw;
+  }
+  mark_held(s, mode);
+}
+
+std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc);
+void context_leave(std::uint32_t depth) noexcept;
+void context_check(std::uint32_t depth, const std::source_location& loc);
+
+}  // namespace lockorder::detail::rt
+
+#include <lockorder/detail/validator_impl.hpp>

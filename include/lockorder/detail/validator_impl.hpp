@@ -1,0 +1,735 @@
+// lockorder/detail/validator_impl.hpp — bodies of the run-time validator's hooks.
+// Internal: not a stable interface. Included by validator.hpp only.
+#pragma once
+
+#include <lockorder/detail/validator.hpp>
+
+#include <bit>
+#include <cstdlib>
+
+namespace lockorder::detail::rt {
+
+// ---- basics -----------------------------------------------------------------------------
+
+inline validator_state* state() noexcept {
+  static validator_state* const s = []() -> validator_state* {
+    // Never freed: it must outlive every thread and static destructor that may still
+    // release a lock. calloc gives zeroed pages that stay untouched until used.
+    void* mem = std::calloc(1, sizeof(validator_state));
+    if (!mem) {
+      learning.store(false);
+      std::fputs("lockorder: cannot allocate the validator's tables; run-time checks are off\n",
+                 stderr);
+      return nullptr;
+    }
+    // fork(): the child has one thread; a lock held by another thread must not stay held.
+    pthread_atfork([] { big_lock.lock(); }, [] { big_lock.unlock(); },
+                   [] { big_lock.held.store(false); });
+    return new (mem) validator_state;
+  }();
+  return s;
+}
+
+inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
+
+inline std::uint64_t chain_mix(std::uint64_t h, std::uint32_t cls, unsigned mode) noexcept {
+  std::uint64_t x = h ^ ((std::uint64_t{cls} << 8) | (mode & 0x1f)) * 0x9e3779b97f4a7c15ULL;
+  x ^= x >> 31;
+  x *= 0x7fb5d329728ea185ULL;
+  x ^= x >> 27;
+  return x ? x : 1;
+}
+
+inline bool chain_known(thread_state& t, std::uint64_t key) noexcept {
+  std::uint64_t& slot = t.cache[key & (thread_cache_size - 1)];
+  if (slot == key) return true;
+  std::size_t i = key & (LOCKORDER_MAX_CHAINS - 1);
+  for (int probe = 0; probe < 16; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
+    const std::uint64_t k = chain_table[i].load(std::memory_order_acquire);
+    if (k == key) {
+      slot = key;
+      return true;
+    }
+    if (k == 0) return false;
+  }
+  return false;
+}
+
+// Under big_lock. False when the table is full.
+inline bool chain_insert(std::uint64_t key) noexcept {
+  if (chain_count.load(std::memory_order_relaxed) >= LOCKORDER_MAX_CHAINS / 4 * 3) return false;
+  std::size_t i = key & (LOCKORDER_MAX_CHAINS - 1);
+  for (int probe = 0; probe < 16; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
+    std::uint64_t k = chain_table[i].load(std::memory_order_relaxed);
+    if (k == key) return true;
+    if (k == 0) {
+      chain_table[i].store(key, std::memory_order_release);
+      chain_count.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+  }
+  return false;
+}
+
+struct exit_hook {
+  ~exit_hook();
+};
+
+inline void first_acquisition(thread_state& t) noexcept {
+  t.tid = next_tid.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (validator_state* v = state()) {
+    char name[16] = {};
+    if (pthread_getname_np(pthread_self(), name, sizeof name) != 0 || !name[0])
+      std::snprintf(name, sizeof name, "thread");
+    big_lock.lock();
+    std::memcpy(v->thread_names[t.tid % max_threads_named], name, sizeof name);
+    big_lock.unlock();
+  }
+  static thread_local exit_hook hook;  // reports locks still held when the thread ends
+  (void)hook;
+}
+
+inline std::string thread_label(const validator_state& v, std::uint32_t tid) {
+  char name[17] = {};
+  std::memcpy(name, v.thread_names[tid % max_threads_named], 16);
+  return std::string(name[0] ? name : "thread") + "/" + std::to_string(tid);
+}
+
+// Under big_lock. True the first time (kind, a, b) is seen: report it then only.
+inline bool first_report(validator_state& v, report_kind kind, std::uint64_t a,
+                         std::uint64_t b) noexcept {
+  std::uint64_t key = (std::uint64_t(kind) << 58) ^ (a << 29) ^ b ^ 0x5bd1e995ULL;
+  key = chain_mix(key, 0, 0);
+  std::size_t i = key & (reported_size - 1);
+  for (std::size_t n = 0; n < reported_size; ++n, i = (i + 1) & (reported_size - 1)) {
+    if (v.reported[i] == key) return false;
+    if (v.reported[i] == 0) {
+      if (v.reported_n + 1 >= reported_size) return true;  // full: can only repeat, never lose
+      v.reported[i] = key;
+      ++v.reported_n;
+      return true;
+    }
+  }
+  return true;
+}
+
+// ---- sites and symbols ------------------------------------------------------------------
+
+inline bool internal_location(const std::source_location& loc) noexcept {
+  const std::string_view file = loc.file_name(), fn = loc.function_name();
+  if (file.empty() && fn.empty()) return true;
+  return file.find("/lockorder/") != std::string_view::npos ||
+         file.find("/c++/") != std::string_view::npos ||
+         fn.starts_with("std::") || fn.find(" std::") < fn.find('(');
+}
+
+inline std::string demangle(const char* name) {
+  int status = 0;
+  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  std::string out = status == 0 && d ? d : name;
+  std::free(d);
+  return out;
+}
+
+inline bool internal_symbol(std::string_view name) noexcept {
+  const std::size_t paren = name.find('(');
+  for (std::string_view ns : {std::string_view("std::"), std::string_view("lockorder::"),
+                              std::string_view("__gnu_cxx::")}) {
+    const std::size_t p = name.find(ns);
+    if (p == 0) return true;
+    if (p != std::string_view::npos && p < paren && name[p - 1] == ' ' &&
+        name.substr(0, p).find_first_of("<(") == std::string_view::npos)
+      return true;
+  }
+  return false;
+}
+
+inline std::string symbolize(void* addr) {
+  Dl_info info{};
+  if (addr && dladdr(addr, &info) && info.dli_sname) {
+    char off[32];
+    std::snprintf(off, sizeof off, "+0x%zx",
+                  static_cast<std::size_t>(static_cast<char*>(addr) -
+                                           static_cast<char*>(info.dli_saddr)));
+    return demangle(info.dli_sname) + off;
+  }
+  char buf[64];
+  if (addr && info.dli_fname) {
+    const char* base = std::strrchr(info.dli_fname, '/');
+    std::snprintf(buf, sizeof buf, "%s+0x%zx", base ? base + 1 : info.dli_fname,
+                  static_cast<std::size_t>(static_cast<char*>(addr) -
+                                           static_cast<char*>(info.dli_fbase)));
+  } else {
+    std::snprintf(buf, sizeof buf, "%p", addr);
+  }
+  return buf;
+}
+
+// A report site: the source location when it is the user's code; otherwise the first
+// frame outside std:: and lockorder:: of the recorded stack, or the return address.
+inline site make_site(const std::source_location& loc, void* ret, void* const* frames = nullptr,
+                      std::size_t n = 0) {
+  site s;
+  const bool user_loc = !internal_location(loc);
+  if (user_loc) {
+    s.function = loc.function_name();
+    s.file = loc.file_name();
+    s.line = loc.line();
+  }
+  std::vector<std::string> symbols;
+  for (std::size_t i = 0; i < n; ++i) symbols.push_back(symbolize(frames[i]));
+  if (!user_loc) {
+    for (const auto& sym : symbols)
+      if (!internal_symbol(sym)) {
+        s.function = sym;
+        break;
+      }
+    if (s.function.empty() && ret) s.function = symbolize(ret);
+  }
+  if (LOCKORDER_STACKTRACE) s.stack = std::move(symbols);
+  return s;
+}
+
+inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, unsigned mode,
+                                const void* instance, site where) {
+  lock_info l;
+  const class_entry& c = v.cls[cls];
+  l.class_name = c.name;
+  l.ranked = c.ranked;
+  l.level = c.level;
+  l.subclass = c.subclass;
+  l.mode = (mode & mode_kind_mask) == mode_exclusive ? lock_mode::exclusive
+           : (mode & mode_kind_mask) == mode_read    ? lock_mode::shared
+                                                     : lock_mode::recursive_read;
+  l.is_try = mode & mode_try;
+  l.instance = instance;
+  l.acquired_at = std::move(where);
+  return l;
+}
+
+inline lock_info held_info(const validator_state& v, const held_entry& h) {
+  return make_lock_info(v, h.cls, h.mode, h.instance, make_site(h.loc, h.ret));
+}
+
+inline report base_report(const validator_state& v, const thread_state& t, report_kind kind) {
+  report r;
+  r.kind = kind;
+  r.thread = thread_label(v, t.tid);
+  for (std::uint32_t i = 0; i < t.depth; ++i) r.held.push_back(held_info(v, t.held[i]));
+  return r;
+}
+
+// ---- the class registry -----------------------------------------------------------------
+
+// Under big_lock. 0 when the table is full (said once by the caller's limit report).
+inline std::uint32_t add_class_locked(validator_state& v, std::string_view name, level_t level,
+                                      bool ranked, std::uint32_t base, std::uint32_t subclass) {
+  if (v.classes + 1 >= LOCKORDER_MAX_CLASSES) return 0;
+  const std::uint32_t node = v.graph.add_node();
+  if (!node) return 0;
+  const std::uint32_t id = ++v.classes;
+  class_entry& c = v.cls[id];
+  std::snprintf(c.name, sizeof c.name, "%.*s", static_cast<int>(name.size()), name.data());
+  c.level = level;
+  c.ranked = ranked;
+  c.base = base ? base : id;
+  c.subclass = subclass;
+  return id;
+}
+
+inline void say_limit(validator_state& v, int table, const char* what, std::vector<report>& out);
+inline void deliver_all(std::vector<report>& reports, bool may_throw);
+
+inline std::uint32_t register_class(std::string_view name, bool numbered, level_t level,
+                                    bool ranked, std::atomic<std::uint32_t>* publish) noexcept {
+  validator_state* v = state();
+  if (!v) return 0;
+  std::vector<report> reports;
+  std::uint32_t id = 0;
+  big_lock.lock();
+  if (publish) id = publish->load(std::memory_order_relaxed);
+  if (!id) {
+    char buf[64];
+    if (numbered) {
+      std::snprintf(buf, sizeof buf, "%.*s#%u", static_cast<int>(name.size()), name.data(),
+                    v->classes + 1);
+      name = buf;
+    }
+    id = add_class_locked(*v, name, level, ranked, 0, 0);
+    if (!id) try {
+        say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
+      } catch (...) {
+      }
+    if (publish && id) publish->store(id, std::memory_order_release);
+  }
+  big_lock.unlock();
+  deliver_all(reports, false);
+  return id;
+}
+
+inline std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
+                                           level_t level, bool ranked) noexcept {
+  return register_class(name, false, level, ranked, &id);
+}
+
+inline std::uint32_t register_own_class(std::string_view name, bool numbered, level_t level,
+                                        bool ranked) noexcept {
+  return register_class(name, numbered, level, ranked, nullptr);
+}
+
+inline std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
+  if (sub >= LOCKORDER_MAX_SUBCLASSES || cls == 0) return cls;
+  std::atomic_ref<std::uint32_t> slot(v.cls[cls].subs[sub]);
+  if (std::uint32_t id = slot.load(std::memory_order_acquire)) return id;
+  big_lock.lock();
+  std::uint32_t id = slot.load(std::memory_order_relaxed);
+  if (!id) {
+    char name[80];
+    std::snprintf(name, sizeof name, "%s/%u", v.cls[cls].name, sub);
+    id = add_class_locked(v, name, v.cls[cls].level, v.cls[cls].ranked, cls, sub);
+    slot.store(id ? id : cls, std::memory_order_release);
+    if (!id) id = cls;
+  }
+  big_lock.unlock();
+  return id;
+}
+
+// ---- reports --------------------------------------------------------------------------
+
+inline void say_limit(validator_state& v, int table, const char* what, std::vector<report>& out) {
+  if (v.said_full[table]) return;
+  v.said_full[table] = true;
+  report r;
+  r.kind = report_kind::limit_reached;
+  r.message = std::string("lockorder: the ") + what +
+              " table is full; the validator stops learning new dependencies (checks of "
+              "what it learned go on). Raise " + what + " to validate more.";
+  if (table != 3) learning.store(false, std::memory_order_relaxed);
+  else r.message = "lockorder: the stack frame pool is full; new dependencies are recorded "
+                   "without stacks.";
+  out.push_back(std::move(r));
+}
+
+inline void deliver_all(std::vector<report>& reports, bool may_throw) {
+  thread_state& t = tls;
+  ++t.busy;  // a handler's own locking is not validated
+  for (auto& r : reports) {
+    bool do_throw = false;
+    try {
+      do_throw = detail::deliver(r, may_throw);
+    } catch (...) {
+      --t.busy;
+      throw;
+    }
+    if (do_throw) {
+      --t.busy;
+      throw lock_order_error(std::move(r));
+    }
+  }
+  --t.busy;
+}
+
+// ---- validation of a new chain ----------------------------------------------------------
+
+inline dependency edge_dependency(const validator_state& v, std::uint32_t index) {
+  const auto& e = v.graph.edge_at(index);
+  const edge_site& s = v.sites[index];
+  dependency d;
+  const bool from_r = !(e.kinds & (edge_nn | edge_nr)), to_r = !(e.kinds & (edge_nn | edge_rn));
+  d.from = make_lock_info(v, e.from, from_r ? mode_recursive_read : 0, nullptr,
+                          make_site(s.from_loc, s.from_ret));
+  d.to = make_lock_info(v, e.to, to_r ? mode_recursive_read : 0, nullptr, {});
+  d.first_seen = make_site(s.loc, s.ret, v.frames + s.frames_at, s.frames_n);
+  d.to.acquired_at = d.first_seen;
+  d.from_acquired_at = d.from.acquired_at;
+  d.thread = thread_label(v, s.tid);
+  return d;
+}
+
+struct stack_capture {
+  void* frames[64];
+  int n = -1;
+  void take() {
+    if (n < 0) n = backtrace(frames, 64);
+  }
+};
+
+// Under big_lock: checks entry `e` against the thread's held entries and records edges.
+inline void validate_locked(validator_state& v, thread_state& t, const held_entry& e,
+                            std::vector<report>& out) {
+  const class_entry& ec = v.cls[e.cls];
+  const bool is_try = e.mode & mode_try;
+  const bool e_reader = (e.mode & mode_kind_mask) == mode_recursive_read;
+  // First entry of e's lock_all() group (entries from there up share the group).
+  std::uint32_t group = t.depth;
+  if (e.mode & mode_group_next) {
+    group = t.depth ? t.depth - 1 : 0;
+    while (group > 0 && (t.held[group].mode & mode_group_next)) --group;
+  }
+  stack_capture stack;
+  auto acquiring_info = [&] {
+    stack.take();
+    return make_lock_info(v, e.cls, e.mode, e.instance,
+                          make_site(e.loc, e.ret, stack.frames + 2,
+                                    stack.n > 2 ? std::min<std::size_t>(stack.n - 2, frames_per_edge) : 0));
+  };
+
+  // 1. The same class again: AA on this very lock, or possible recursive locking.
+  for (std::uint32_t i = 0; i < t.depth; ++i) {
+    const held_entry& h = t.held[i];
+    if (h.cls != e.cls || i >= group) continue;
+    if (e_reader && (h.mode & mode_kind_mask) == mode_recursive_read) continue;
+    if (is_try && h.instance != e.instance) continue;
+    if (!first_report(v, report_kind::recursive_lock, e.cls, h.instance == e.instance)) continue;
+    report r = base_report(v, t, report_kind::recursive_lock);
+    r.has_acquiring = true;
+    r.acquiring = acquiring_info();
+    r.message = h.instance == e.instance
+        ? "lockorder: " + r.thread + " takes " + ec.name +
+              " again while holding this very lock: it will deadlock on itself."
+        : "lockorder: " + r.thread + " takes a second lock of class " + ec.name +
+              " while holding one; if the nesting is deliberate, take it with lock_nested(N) or "
+              "lock_all(), else two threads doing this in opposite orders deadlock.";
+    out.push_back(std::move(r));
+    break;
+  }
+
+  // 2. Declared levels: reported at once, even before any cycle exists.
+  std::uint32_t worst = t.depth;
+  if (ec.ranked && !is_try) {
+    for (std::uint32_t i = 0; i < group; ++i) {
+      const class_entry& hc = v.cls[t.held[i].cls];
+      if (hc.ranked && hc.base != ec.base && hc.level >= ec.level &&
+          (worst == t.depth || hc.level > v.cls[t.held[worst].cls].level))
+        worst = i;
+    }
+    if (worst != t.depth &&
+        first_report(v, report_kind::order_violation, v.cls[t.held[worst].cls].base, ec.base)) {
+      const held_entry& h = t.held[worst];
+      report r = base_report(v, t, report_kind::order_violation);
+      r.has_acquiring = true;
+      r.acquiring = acquiring_info();
+      dependency d;
+      d.from = held_info(v, h);
+      d.to = r.acquiring;
+      d.first_seen = r.acquiring.acquired_at;
+      d.from_acquired_at = d.from.acquired_at;
+      d.thread = r.thread;
+      r.message = "lockorder: " + r.thread + " acquires " + ec.name + " (level " +
+                  std::to_string(ec.level) + ") while holding " + d.from.class_name +
+                  " (level " + std::to_string(d.from.level) + "); " + std::string(ec.name) +
+                  " must be taken first.";
+      r.chain.push_back(std::move(d));
+      out.push_back(std::move(r));
+    }
+  }
+
+  // 3. Edges from the nearest held lock (and try-locks and group members above it).
+  if (is_try) return;
+  for (std::uint32_t i = group; i-- > 0;) {
+    const held_entry& h = t.held[i];
+    const class_entry& hc = v.cls[h.cls];
+    const bool more = (h.mode & (mode_try | mode_group_next)) != 0;
+    const bool broken_level = ec.ranked && hc.ranked && hc.base != ec.base && hc.level >= ec.level;
+    if (h.cls != e.cls && !broken_level) {  // a level break is reported above, not learned
+      const bool h_reader = (h.mode & mode_kind_mask) == mode_recursive_read;
+      std::size_t path_len = 0;
+      std::uint32_t index = 0;
+      const auto res = v.graph.add_edge(h.cls, e.cls, edge_kind(h_reader, e_reader), v.path,
+                                        path_len, index);
+      using res_t = decltype(res);
+      if (res == res_t::added) {
+        stack.take();
+        edge_site& s = v.sites[index];
+        s.loc = e.loc;
+        s.from_loc = h.loc;
+        s.ret = e.ret;
+        s.from_ret = h.ret;
+        s.tid = t.tid;
+        const std::size_t n = stack.n > 2 ? std::min<std::size_t>(stack.n - 2, frames_per_edge) : 0;
+        if (v.frames_used + n <= frame_pool_size) {
+          std::memcpy(v.frames + v.frames_used, stack.frames + 2, n * sizeof(void*));
+          s.frames_at = v.frames_used;
+          s.frames_n = static_cast<std::uint32_t>(n);
+          v.frames_used += static_cast<std::uint32_t>(n);
+        } else {
+          say_limit(v, 3, "stack frame", out);
+        }
+      } else if (res == res_t::cycle) {
+        if (first_report(v, report_kind::circular_dependency, h.cls, e.cls)) {
+          report r = base_report(v, t, report_kind::circular_dependency);
+          r.has_acquiring = true;
+          r.acquiring = acquiring_info();
+          for (std::size_t k = 0; k < path_len; ++k)
+            r.chain.push_back(edge_dependency(v, v.path[k]));
+          dependency now;
+          now.from = held_info(v, h);
+          now.to = r.acquiring;
+          now.first_seen = r.acquiring.acquired_at;
+          now.from_acquired_at = now.from.acquired_at;
+          now.thread = r.thread;
+          r.chain.push_back(std::move(now));
+          r.message = "lockorder: " + r.thread + " acquires " + ec.name + " while holding " +
+                      hc.name + ", but " + ec.name + " --> " + hc.name +
+                      " was seen before: a cycle of " + std::to_string(r.chain.size()) +
+                      " dependencies, a possible deadlock.";
+          out.push_back(std::move(r));
+        }
+      } else if (res == res_t::full) {
+        say_limit(v, 1, "LOCKORDER_MAX_EDGES", out);
+        return;
+      }
+    }
+    if (!more) break;
+  }
+}
+
+inline void validate(thread_state& t, const held_entry& e) {
+  validator_state* v = state();
+  if (!v) return;
+  std::vector<report> reports;
+  ++t.busy;
+  big_lock.lock();
+  try {
+    if (learning.load(std::memory_order_relaxed)) {
+      validate_locked(*v, t, e, reports);
+      if (!chain_insert(e.key)) say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
+    }
+  } catch (const std::bad_alloc&) {
+    // Building a report ran out of memory: say so without allocating, and go on.
+    static const char msg[] = "lockorder: out of memory while building a report; report lost\n";
+    std::fwrite(msg, 1, sizeof msg - 1, stderr);
+  }
+  big_lock.unlock();
+  --t.busy;
+  deliver_all(reports, !(e.mode & mode_try));
+}
+
+// ---- hooks ----------------------------------------------------------------------------
+
+[[gnu::noinline]] inline void acquire(lock_state& s, const void* instance, std::uint32_t cls,
+                                      unsigned subclass, unsigned mode,
+                                      const std::source_location& loc) {
+  (void)s;
+  thread_state& t = tls;
+  if (t.depth >= LOCKORDER_MAX_HELD) {
+    if (++t.untracked == 1 && learning.load(std::memory_order_relaxed)) {
+      if (validator_state* v = state()) {
+        std::vector<report> reports;
+        big_lock.lock();
+        if (!v->said_full[4]) {
+          v->said_full[4] = true;
+          report r = base_report(*v, t, report_kind::limit_reached);
+          r.message = "lockorder: " + r.thread + " holds more than LOCKORDER_MAX_HELD (" +
+                      std::to_string(LOCKORDER_MAX_HELD) + ") locks; deeper ones are not "
+                      "validated.";
+          reports.push_back(std::move(r));
+        }
+        big_lock.unlock();
+        deliver_all(reports, false);
+      }
+    }
+    return;
+  }
+  if (!t.tid) first_acquisition(t);
+  if (cls == 0) cls = 0;  // an unregistered class (tables full) is still tracked as held
+  if (subclass && cls)
+    if (validator_state* v = state()) cls = subclass_id(*v, cls, subclass);
+  const std::uint64_t prev = t.depth ? t.held[t.depth - 1].key : chain_seed;
+  held_entry& e = t.held[t.depth];
+  e.instance = instance;
+  e.cls = cls;
+  e.mode = mode;
+  e.key = chain_mix(prev, cls, mode);
+  e.loc = loc;
+  e.ret = __builtin_return_address(0);
+  if (cls && !t.busy && learning.load(std::memory_order_relaxed) && !chain_known(t, e.key))
+    validate(t, e);
+  ++t.depth;
+}
+
+inline void mark_held(lock_state& s, unsigned mode) noexcept {
+  if ((mode & mode_kind_mask) == mode_exclusive)
+    s.owner.store(tls.tid ? tls.tid : ~0u, std::memory_order_relaxed);
+  else
+    s.readers.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Removes held[i] and recomputes the chain keys above it.
+inline void remove_held(thread_state& t, std::uint32_t i) noexcept {
+  for (std::uint32_t j = i; j + 1 < t.depth; ++j) {
+    t.held[j] = t.held[j + 1];
+    t.held[j].key = chain_mix(j ? t.held[j - 1].key : chain_seed, t.held[j].cls, t.held[j].mode);
+  }
+  --t.depth;
+}
+
+inline void forget(const void* instance) noexcept {
+  thread_state& t = tls;
+  for (std::uint32_t i = t.depth; i-- > 0;)
+    if (t.held[i].instance == instance) return remove_held(t, i);
+}
+
+inline bool release(lock_state& s, const void* instance) {
+  thread_state& t = tls;
+  for (std::uint32_t i = t.depth; i-- > 0;) {
+    if (t.held[i].instance != instance) continue;
+    if ((t.held[i].mode & mode_kind_mask) == mode_exclusive)
+      s.owner.store(0, std::memory_order_relaxed);
+    else
+      s.readers.fetch_sub(1, std::memory_order_relaxed);
+    if (i + 1 == t.depth)
+      --t.depth;
+    else
+      remove_held(t, i);
+    return true;
+  }
+  if (t.untracked) {  // one of the locks past LOCKORDER_MAX_HELD
+    --t.untracked;
+    return true;
+  }
+  validator_state* v = state();
+  if (!v || t.busy) return true;
+  std::vector<report> reports;
+  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
+  big_lock.lock();
+  try {
+    report r = base_report(*v, t, report_kind::bad_unlock);
+    r.has_acquiring = true;
+    r.message = "lockorder: " + r.thread + " releases a lock it does not hold (" +
+                (owner ? "held by " + thread_label(*v, owner)
+                       : std::string(s.readers.load() ? "held shared by other threads"
+                                                      : "not held at all")) +
+                "); the unlock is not performed.";
+    stack_capture st;
+    st.take();
+    r.acquiring.class_name = s.own_class ? v->cls[s.own_class].name : "(lock)";
+    r.acquiring.instance = instance;
+    r.acquiring.acquired_at = make_site({}, nullptr, st.frames + 1, st.n > 1 ? st.n - 1 : 0);
+    reports.push_back(std::move(r));
+  } catch (const std::bad_alloc&) {
+  }
+  big_lock.unlock();
+  deliver_all(reports, false);
+  return false;
+}
+
+inline void destroy(lock_state& s, const void* instance) noexcept {
+  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
+  const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
+  if (!owner && !readers) return;
+  thread_state& t = tls;
+  std::uint32_t cls = 0;
+  for (std::uint32_t i = t.depth; i-- > 0;)
+    if (t.held[i].instance == instance) {
+      cls = t.held[i].cls;
+      remove_held(t, i);  // do not leave a dangling record behind
+      break;
+    }
+  validator_state* v = state();
+  if (!v || t.busy) return;
+  std::vector<report> reports;
+  big_lock.lock();
+  try {
+    report r = base_report(*v, t, report_kind::destroyed_while_held);
+    r.has_acquiring = true;
+    r.acquiring.class_name = cls ? v->cls[cls].name : "(lock)";
+    r.acquiring.instance = instance;
+    stack_capture st;
+    st.take();
+    r.acquiring.acquired_at = make_site({}, nullptr, st.frames + 1, st.n > 1 ? st.n - 1 : 0);
+    r.message = "lockorder: a lock is destroyed while " +
+                (owner ? thread_label(*v, owner) + " holds it"
+                       : std::to_string(readers) + " reader(s) hold it") + ".";
+    reports.push_back(std::move(r));
+  } catch (...) {
+  }
+  big_lock.unlock();
+  try {
+    deliver_all(reports, false);
+  } catch (...) {
+  }
+}
+
+inline exit_hook::~exit_hook() {
+  thread_state& t = tls;
+  if (t.depth == 0) return;
+  validator_state* v = state();
+  if (!v) return;
+  std::vector<report> reports;
+  big_lock.lock();
+  try {
+    report r = base_report(*v, t, report_kind::held_at_thread_exit);
+    r.message = "lockorder: " + r.thread + " exits holding " + std::to_string(t.depth) +
+                (t.depth == 1 ? " lock." : " locks.");
+    reports.push_back(std::move(r));
+  } catch (...) {
+  }
+  big_lock.unlock();
+  t.depth = 0;
+  try {
+    deliver_all(reports, false);
+  } catch (...) {
+  }
+}
+
+// ---- stale contexts -------------------------------------------------------------------
+
+inline constexpr std::uint32_t untracked_context = 0xffffffffu;
+
+inline std::uint32_t innermost_context(const thread_state& t) noexcept {
+  return t.ctx_live ? 64u - static_cast<std::uint32_t>(std::countl_zero(t.ctx_live)) : 0u;
+}
+
+inline void stale_report(std::uint32_t used, std::uint32_t innermost,
+                         const std::source_location& loc) {
+  thread_state& t = tls;
+  if (t.busy) return;
+  validator_state* v = state();
+  if (!v) return;
+  if (!t.tid) first_acquisition(t);
+  std::vector<report> reports;
+  big_lock.lock();
+  try {
+    if (first_report(*v, report_kind::stale_context,
+                     reinterpret_cast<std::uintptr_t>(loc.file_name()), loc.line())) {
+      report r = base_report(*v, t, report_kind::stale_context);
+      const site at = make_site(loc, nullptr);
+      r.message = "lockorder: a context of depth " + std::to_string(used) +
+                  " was used at " + detail::describe_site(at) + ", but the thread's innermost "
+                  "context has depth " + std::to_string(innermost) +
+                  (used == 0 ? ": unlocked() was called while locks taken through contexts are "
+                               "held, so its compile-time checks cannot see them."
+                             : ": a lock was taken through this context and is still held, so "
+                               "its type no longer says what the thread holds. Use the newest "
+                               "guard.");
+      reports.push_back(std::move(r));
+    }
+  } catch (const std::bad_alloc&) {
+  }
+  big_lock.unlock();
+  deliver_all(reports, false);
+}
+
+inline std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc) {
+  thread_state& t = tls;
+  if (parent == untracked_context) return untracked_context;
+  const std::uint32_t top = innermost_context(t);
+  if (parent != top) stale_report(parent, top, loc);
+  const std::uint32_t d = top + 1;
+  if (d > 64) return untracked_context;
+  t.ctx_live |= std::uint64_t{1} << (d - 1);
+  return d;
+}
+
+inline void context_leave(std::uint32_t depth) noexcept {
+  if (depth >= 1 && depth <= 64) tls.ctx_live &= ~(std::uint64_t{1} << (depth - 1));
+}
+
+inline void context_check(std::uint32_t depth, const std::source_location& loc) {
+  if (depth == untracked_context) return;
+  const std::uint32_t top = innermost_context(tls);
+  if (depth != top) stale_report(depth, top, loc);
+}
+
+}  // namespace lockorder::detail::rt

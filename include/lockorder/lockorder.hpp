@@ -1,0 +1,9 @@
+// lockorder/lockorder.hpp — the umbrella header: everything public in lockorder.
+// Start at docs/concepts.md and examples/010-first-hierarchy.cpp.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/lock_class.hpp>
+#include <lockorder/mutex.hpp>
+#include <lockorder/context.hpp>
+#include <lockorder/report.hpp>

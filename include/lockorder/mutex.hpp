@@ -1,0 +1,207 @@
+// lockorder/mutex.hpp — lockorder::mutex and lockorder::shared_mutex: any Lockable
+// (std::mutex by default) with a lock class attached.
+//
+// They satisfy the std named requirements (BasicLockable, Lockable, SharedLockable), so
+// std::lock_guard, std::unique_lock, std::scoped_lock and std::shared_lock work on them;
+// those paths are checked by the run-time validator. Acquisitions made through a context
+// (context.hpp) are also checked at compile time. Example: examples/020-std-raii.cpp.
+//
+// Cost: with LOCKORDER_RUNTIME=0 each is exactly its underlying lock (same size, same
+// instructions). With it on, lock+unlock adds a per-thread push/pop and a lock-free
+// lookup of the held-class sequence; docs/performance.md has the figures.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/lock_class.hpp>
+
+#include <concepts>
+#include <mutex>
+#include <shared_mutex>
+#include <source_location>
+
+#if LOCKORDER_RUNTIME
+#  include <lockorder/detail/validator.hpp>
+#endif
+
+namespace lockorder {
+
+template <class L>
+concept basic_lockable = requires(L& l) {
+  l.lock();
+  l.unlock();
+};
+template <class L>
+concept lockable = basic_lockable<L> && requires(L& l) {
+  { l.try_lock() } -> std::convertible_to<bool>;
+};
+template <class L>
+concept shared_lockable = requires(L& l) {
+  l.lock_shared();
+  l.unlock_shared();
+  { l.try_lock_shared() } -> std::convertible_to<bool>;
+};
+
+/// Whether shared acquisitions of L may recurse past a waiting writer (a reader
+/// preferring rwlock, like the kernel's rwlock_t). Then read-read in opposite orders
+/// cannot deadlock and is not reported. Specialize for your own lock types. std::
+/// shared_mutex gives no such guarantee, so it is false (docs/runtime.md#readers).
+template <class L>
+inline constexpr bool reader_recursive_v = false;
+
+/// Gives a lock its own run-time class instead of its type's (dynamic key, per-instance
+/// class; see docs/runtime.md#dynamic-classes). Pass `lockorder::own_class` to a lock's
+/// constructor, optionally with a name.
+struct own_class_t {
+  const char* name = nullptr;
+};
+inline constexpr own_class_t own_class{};
+
+}  // namespace lockorder
+
+LOCKORDER_NAMESPACE_BEGIN
+
+namespace impl {
+using namespace ::lockorder::detail;
+struct lock_access;
+
+/// The part shared by mutex and shared_mutex: the lock, its class, exclusive ops.
+template <lock_class C, class L>
+class lock_base {
+ public:
+  using class_type = C;
+  using native_type = L;
+  static constexpr bool lockorder_lock = true;
+
+  lock_base() = default;
+#if LOCKORDER_RUNTIME
+  explicit lock_base(own_class_t own) { rt::make_own_class<C>(state_, own.name); }
+  ~lock_base() { rt::destroy(state_, this); }
+#else
+  explicit lock_base(own_class_t) {}
+#endif
+  lock_base(const lock_base&) = delete;
+  lock_base& operator=(const lock_base&) = delete;
+
+#if LOCKORDER_RUNTIME
+  /// Blocks until held. The validator checks the acquisition first, so a report about
+  /// an AA or ABBA deadlock comes out before the thread blocks.
+  void lock(std::source_location site = std::source_location::current()) {
+    acquire_impl(0, false, 0, site);
+  }
+  /// As lock(), as nesting subclass `subclass` (lockdep's mutex_lock_nested).
+  void lock_nested(unsigned subclass,
+                   std::source_location site = std::source_location::current()) {
+    acquire_impl(subclass, false, 0, site);
+  }
+  bool try_lock(std::source_location site = std::source_location::current())
+    requires lockable<L>
+  {
+    return acquire_impl(0, true, 0, site);
+  }
+  /// Releases. Unlocking a lock this thread does not hold is reported as bad_unlock
+  /// and not performed (it would be undefined behaviour on the underlying lock).
+  void unlock() {
+    if (rt::release(state_, this)) lock_.unlock();
+  }
+#else
+  void lock() { lock_.lock(); }
+  void lock_nested(unsigned) { lock_.lock(); }
+  bool try_lock()
+    requires lockable<L>
+  {
+    return lock_.try_lock();
+  }
+  void unlock() { lock_.unlock(); }
+#endif
+
+  /// The underlying lock, for code that must hand it to an API that wants it.
+  /// Acquisitions made through it are not checked.
+  L& native() noexcept { return lock_; }
+
+ protected:
+#if LOCKORDER_RUNTIME
+  friend struct impl::lock_access;
+  // Every exclusive acquisition goes through here: check (before blocking), then lock.
+  bool acquire_impl(unsigned subclass, bool is_try, unsigned flags,
+                    const std::source_location& site) {
+    const unsigned mode = rt::mode_exclusive | flags;
+    if (is_try) {
+      if constexpr (lockable<L>) {
+        if (!lock_.try_lock()) return false;
+        rt::acquire(state_, this, rt::class_of<C>(state_), subclass, mode | rt::mode_try, site);
+        rt::mark_held(state_, mode);
+        return true;
+      }
+    }
+    rt::acquire(state_, this, rt::class_of<C>(state_), subclass, mode, site);
+    rt::locked(state_, this, mode, [&] { lock_.lock(); });
+    return true;
+  }
+#endif
+
+  L lock_;
+#if LOCKORDER_RUNTIME
+  rt::lock_state state_;
+#endif
+};
+}  // namespace impl
+
+/// A lock of class C over any BasicLockable L (std::mutex by default).
+template <lock_class C, basic_lockable L = std::mutex>
+class mutex : public impl::lock_base<C, L> {
+ public:
+  static constexpr bool lockorder_shared = false;
+  using impl::lock_base<C, L>::lock_base;
+};
+
+/// A reader/writer lock of class C over any SharedLockable (std::shared_mutex by default).
+template <lock_class C, class L = std::shared_mutex>
+  requires basic_lockable<L> && shared_lockable<L>
+class shared_mutex : public impl::lock_base<C, L> {
+  using base = impl::lock_base<C, L>;
+
+ public:
+  static constexpr bool lockorder_shared = true;
+  using base::base;
+
+#if LOCKORDER_RUNTIME
+  void lock_shared(std::source_location site = std::source_location::current()) {
+    acquire_shared_impl(false, site);
+  }
+  bool try_lock_shared(std::source_location site = std::source_location::current()) {
+    return acquire_shared_impl(true, site);
+  }
+  void unlock_shared() {
+    if (impl::rt::release(this->state_, this)) this->lock_.unlock_shared();
+  }
+
+ private:
+  friend struct impl::lock_access;
+  bool acquire_shared_impl(bool is_try, const std::source_location& site) {
+    namespace rt = impl::rt;
+    const unsigned mode = reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read;
+    if (is_try) {
+      if (!this->lock_.try_lock_shared()) return false;
+      rt::acquire(this->state_, this, rt::class_of<C>(this->state_), 0, mode | rt::mode_try, site);
+      rt::mark_held(this->state_, mode);
+      return true;
+    }
+    rt::acquire(this->state_, this, rt::class_of<C>(this->state_), 0, mode, site);
+    rt::locked(this->state_, this, mode, [&] { this->lock_.lock_shared(); });
+    return true;
+  }
+#else
+  void lock_shared() { this->lock_.lock_shared(); }
+  bool try_lock_shared() { return this->lock_.try_lock_shared(); }
+  void unlock_shared() { this->lock_.unlock_shared(); }
+#endif
+};
+
+/// Satisfied by lockorder's lock types (and anything built on impl::lock_base).
+template <class L>
+concept lockorder_lock = requires {
+  requires L::lockorder_lock;
+  typename L::class_type;
+};
+
+LOCKORDER_NAMESPACE_END

@@ -1,0 +1,262 @@
+// lockorder/report.hpp — what the run-time validator reports, and where reports go.
+//
+// A report is data first: its kind, the acquisition being attempted, the locks held, and
+// for a cycle every dependency of the chain with the site where it was first seen.
+// text() renders it the way lockdep does; docs/runtime.md shows one of each kind.
+//
+// Where reports go: the handler mode, set from code (set_report_mode, set_report_handler,
+// scoped_report_handler) or from the environment (LOCKORDER_OPTIONS=mode=abort). The
+// handler runs before the reporting thread blocks on the lock it is about to take.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/lock_class.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lockorder {
+
+enum class report_kind {
+  circular_dependency,   ///< a new dependency closes a cycle in the class graph
+  order_violation,       ///< an acquisition breaks the declared levels (no cycle needed)
+  recursive_lock,        ///< a class (or the very lock) taken again while held: AA
+  bad_unlock,            ///< unlock of a lock this thread does not hold
+  destroyed_while_held,  ///< a lock destroyed while some thread holds it
+  held_at_thread_exit,   ///< a thread ended holding locks
+  limit_reached,         ///< a validator table is full: it stops learning, the program goes on
+  stale_context,         ///< a context used after a child lock was taken through it
+};
+
+/// The kind's name as written in the enum ("circular_dependency", ...).
+std::string_view to_string(report_kind k) noexcept;
+
+enum class lock_mode { exclusive, shared, recursive_read };
+
+/// Where something happened: a source location when one is known, else the symbolized
+/// return address of the acquisition. `stack` holds further frames when recorded.
+struct site {
+  std::string function;  ///< function name (or symbol+offset)
+  std::string file;      ///< empty when only a symbol is known
+  unsigned line = 0;
+  std::vector<std::string> stack;  ///< innermost first; filled with LOCKORDER_STACKTRACE=1
+  [[nodiscard]] bool known() const noexcept { return !function.empty() || !file.empty(); }
+};
+
+/// One lock as a report shows it.
+struct lock_info {
+  std::string class_name;  ///< with "/N" for nesting subclass N
+  bool ranked = false;
+  level_t level = 0;
+  unsigned subclass = 0;
+  lock_mode mode = lock_mode::exclusive;
+  bool is_try = false;
+  const void* instance = nullptr;
+  site acquired_at;
+};
+
+/// One dependency "`to` was taken while `from` was held", with where it was first seen.
+struct dependency {
+  lock_info from;
+  lock_info to;
+  site first_seen;        ///< where `to` was acquired
+  site from_acquired_at;  ///< where `from` had been acquired, in that same thread
+  std::string thread;     ///< the thread that first showed it
+  std::string rationale;  ///< the declared reason for this order, when one exists
+};
+
+struct report {
+  report_kind kind = report_kind::circular_dependency;
+  std::string thread;          ///< reporting thread: "name/id"
+  bool has_acquiring = false;  ///< whether `acquiring` is meaningful for this kind
+  lock_info acquiring;         ///< the acquisition being attempted (or the lock concerned)
+  std::vector<lock_info> held; ///< what the reporting thread holds, outermost first
+  /// For circular_dependency: the existing chain from `acquiring` back to the held lock,
+  /// in order (chain[0].from is the lock being acquired), then the new dependency last.
+  /// For order_violation: the single dependency that breaks the levels.
+  std::vector<dependency> chain;
+  std::string message;  ///< one line saying what happened
+
+  /// lockdep-style rendering (headline, locks, chain with sites, scenario, held locks).
+  [[nodiscard]] std::string text() const;
+};
+
+/// Thrown from a blocking acquisition in report_mode::throw_exception.
+class lock_order_error : public std::logic_error {
+ public:
+  explicit lock_order_error(report r)
+      : std::logic_error(r.message), report_(std::move(r)) {}
+  [[nodiscard]] const struct report& get_report() const noexcept { return report_; }
+
+ private:
+  struct report report_;
+};
+
+enum class report_mode {
+  log,              ///< write text() to stderr and go on (default)
+  abort,            ///< write it, then std::abort()
+  throw_exception,  ///< throw lock_order_error from the acquisition (others are logged)
+  callback,         ///< call the handler given to set_report_handler()
+};
+
+using report_handler = std::function<void(const report&)>;
+
+/// Selects how reports are delivered. Thread-safe; affects all threads.
+void set_report_mode(report_mode mode) noexcept;
+[[nodiscard]] report_mode get_report_mode() noexcept;
+
+/// Installs a callback and switches to report_mode::callback. The callback runs on the
+/// reporting thread, outside the validator's lock; locks it takes are not validated.
+void set_report_handler(report_handler handler);
+
+/// Installs a handler for a scope and restores the previous mode and handler after, so
+/// a test never has to reset a global by hand.
+class scoped_report_handler {
+ public:
+  explicit scoped_report_handler(report_handler handler);
+  ~scoped_report_handler();
+  scoped_report_handler(const scoped_report_handler&) = delete;
+  scoped_report_handler& operator=(const scoped_report_handler&) = delete;
+
+ private:
+  report_mode saved_mode_;
+  report_handler saved_handler_;
+};
+
+namespace detail {
+
+struct report_sink {
+  std::atomic<report_mode> mode{report_mode::log};
+  std::atomic<bool> env_read{false};
+  std::mutex handler_lock;  // only taken while delivering or setting: never on a lock path
+  report_handler handler;
+};
+inline report_sink& sink() {
+  static report_sink s;
+  return s;
+}
+
+// LOCKORDER_OPTIONS: colon or comma separated key=value. Keys: mode=log|abort|throw.
+inline void read_environment() {
+  auto& s = sink();
+  if (s.env_read.exchange(true)) return;
+  const char* env = std::getenv("LOCKORDER_OPTIONS");
+  if (!env) return;
+  std::string_view opts(env);
+  while (!opts.empty()) {
+    auto end = opts.find_first_of(":,");
+    auto item = opts.substr(0, end);
+    opts = end == std::string_view::npos ? std::string_view{} : opts.substr(end + 1);
+    auto eq = item.find('=');
+    auto key = item.substr(0, eq);
+    auto value = eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1);
+    if (key == "mode") {
+      if (value == "log") s.mode = report_mode::log;
+      else if (value == "abort") s.mode = report_mode::abort;
+      else if (value == "throw") s.mode = report_mode::throw_exception;
+      else std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown mode '%.*s' (log, abort, throw)\n",
+                        static_cast<int>(value.size()), value.data());
+    } else if (!key.empty()) {
+      std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown option '%.*s'\n",
+                   static_cast<int>(key.size()), key.data());
+    }
+  }
+}
+
+/// Delivers a report according to the mode. Returns true when the caller should throw
+/// (throw mode and a blocking acquisition: `may_throw`).
+inline bool deliver(const report& r, bool may_throw) {
+  read_environment();
+  auto& s = sink();
+  switch (s.mode.load()) {
+    case report_mode::callback: {
+      report_handler h;
+      {
+        std::lock_guard g(s.handler_lock);
+        h = s.handler;
+      }
+      if (h) {
+        h(r);
+        return false;
+      }
+      [[fallthrough]];
+    }
+    case report_mode::log:
+      std::fputs(r.text().c_str(), stderr);
+      std::fflush(stderr);
+      return false;
+    case report_mode::abort:
+      std::fputs(r.text().c_str(), stderr);
+      std::fflush(stderr);
+      std::abort();
+    case report_mode::throw_exception:
+      if (may_throw) return true;
+      std::fputs(r.text().c_str(), stderr);
+      std::fflush(stderr);
+      return false;
+  }
+  return false;
+}
+
+}  // namespace detail
+
+inline void set_report_mode(report_mode mode) noexcept {
+  detail::sink().env_read = true;  // code wins over the environment
+  detail::sink().mode = mode;
+}
+inline report_mode get_report_mode() noexcept {
+  detail::read_environment();
+  return detail::sink().mode;
+}
+inline void set_report_handler(report_handler handler) {
+  auto& s = detail::sink();
+  {
+    std::lock_guard g(s.handler_lock);
+    s.handler = std::move(handler);
+  }
+  set_report_mode(report_mode::callback);
+}
+inline scoped_report_handler::scoped_report_handler(report_handler handler)
+    : saved_mode_(get_report_mode()) {
+  auto& s = detail::sink();
+  {
+    std::lock_guard g(s.handler_lock);
+    saved_handler_ = std::exchange(s.handler, std::move(handler));
+  }
+  set_report_mode(report_mode::callback);
+}
+inline scoped_report_handler::~scoped_report_handler() {
+  auto& s = detail::sink();
+  {
+    std::lock_guard g(s.handler_lock);
+    s.handler = std::move(saved_handler_);
+  }
+  set_report_mode(saved_mode_);
+}
+
+inline std::string_view to_string(report_kind k) noexcept {
+  switch (k) {
+    case report_kind::circular_dependency: return "circular_dependency";
+    case report_kind::order_violation: return "order_violation";
+    case report_kind::recursive_lock: return "recursive_lock";
+    case report_kind::bad_unlock: return "bad_unlock";
+    case report_kind::destroyed_while_held: return "destroyed_while_held";
+    case report_kind::held_at_thread_exit: return "held_at_thread_exit";
+    case report_kind::limit_reached: return "limit_reached";
+    case report_kind::stale_context: return "stale_context";
+  }
+  return "unknown";
+}
+
+}  // namespace lockorder
+
+#include <lockorder/detail/format.hpp>

@@ -1,0 +1,43 @@
+// With LOCKORDER_RUNTIME=0 the lock types are their underlying lock and contexts are
+// empty: nothing is added to objects, and nothing is recorded.
+#include <lockorder/lockorder.hpp>
+
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
+
+#include <mutex>
+#include <shared_mutex>
+#include <type_traits>
+
+static_assert(LOCKORDER_RUNTIME == 0);
+
+LOCKORDER_CLASS(rt0_low, 10);
+LOCKORDER_CLASS(rt0_high, 20);
+
+TEST_CASE("lock types add nothing to the lock they wrap") {
+  STATIC_REQUIRE(sizeof(lockorder::mutex<rt0_low>) == sizeof(std::mutex));
+  STATIC_REQUIRE(alignof(lockorder::mutex<rt0_low>) == alignof(std::mutex));
+  STATIC_REQUIRE(sizeof(lockorder::shared_mutex<rt0_low>) == sizeof(std::shared_mutex));
+  STATIC_REQUIRE(sizeof(lockorder::mutex<rt0_low, std::recursive_mutex>) ==
+                 sizeof(std::recursive_mutex));
+  STATIC_REQUIRE(std::is_trivially_destructible_v<lockorder::mutex<rt0_low>> ==
+                 std::is_trivially_destructible_v<std::mutex>);
+}
+
+TEST_CASE("contexts are empty and guards are a pointer") {
+  auto ctx = lockorder::unlocked();
+  STATIC_REQUIRE(std::is_empty_v<decltype(ctx)>);
+  lockorder::mutex<rt0_low> low;
+  lockorder::mutex<rt0_high> high;
+  auto g1 = ctx.lock(low);
+  auto g2 = g1.lock(high);
+  STATIC_REQUIRE(sizeof(g2) == sizeof(void*));
+  REQUIRE(g2.owns_lock());
+  REQUIRE_FALSE(high.try_lock());
+}
+
+TEST_CASE("the inline namespace names the runtime setting") {
+  // Mixing settings across translation units fails to link instead of breaking the ODR.
+  using m = lockorder::rt0::mutex<rt0_low>;
+  STATIC_REQUIRE(std::is_same_v<m, lockorder::mutex<rt0_low>>);
+}
