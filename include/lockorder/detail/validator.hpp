@@ -73,6 +73,8 @@ struct spin_lock {
 
 // ---- thread state ---------------------------------------------------------------------
 
+inline constexpr std::size_t held_frames = 6;
+
 struct held_entry {
   const void* instance;
   std::uint32_t cls;
@@ -80,6 +82,10 @@ struct held_entry {
   std::uint64_t key;  // chain key of the sequence up to and including this entry
   std::source_location loc;
   void* ret;  // return address of the acquisition, for sites inside std:: wrappers
+  // The caller's frames when this acquisition took the slow path: names the user's
+  // function even when the lock was taken inside std::lock_guard and friends.
+  void* frames[held_frames];
+  std::uint32_t nframes;
 };
 
 inline constexpr std::size_t thread_cache_size = 256;
@@ -113,7 +119,8 @@ struct edge_site {
   std::source_location from_loc;  // acquisition of `from`, in the same thread
   void* ret;
   void* from_ret;
-  std::uint32_t frames_at, frames_n;  // into the frame pool
+  std::uint32_t frames_at, frames_n;            // into the frame pool: `to`'s stack
+  std::uint32_t from_frames_at, from_frames_n;  // and `from`'s
   std::uint32_t tid;
 };
 

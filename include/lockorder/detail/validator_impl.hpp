@@ -208,7 +208,8 @@ inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, uns
 }
 
 inline lock_info held_info(const validator_state& v, const held_entry& h) {
-  return make_lock_info(v, h.cls, h.mode, h.instance, make_site(h.loc, h.ret));
+  return make_lock_info(v, h.cls, h.mode, h.instance,
+                        make_site(h.loc, h.ret, h.frames, h.nframes));
 }
 
 inline report base_report(const validator_state& v, const thread_state& t, report_kind kind) {
@@ -337,7 +338,8 @@ inline dependency edge_dependency(const validator_state& v, std::uint32_t index)
   dependency d;
   const bool from_r = !(e.kinds & (edge_nn | edge_nr)), to_r = !(e.kinds & (edge_nn | edge_rn));
   d.from = make_lock_info(v, e.from, from_r ? mode_recursive_read : 0, nullptr,
-                          make_site(s.from_loc, s.from_ret));
+                          make_site(s.from_loc, s.from_ret, v.frames + s.from_frames_at,
+                                    s.from_frames_n));
   d.to = make_lock_info(v, e.to, to_r ? mode_recursive_read : 0, nullptr, {});
   d.first_seen = make_site(s.loc, s.ret, v.frames + s.frames_at, s.frames_n);
   d.to.acquired_at = d.first_seen;
@@ -346,17 +348,37 @@ inline dependency edge_dependency(const validator_state& v, std::uint32_t index)
   return d;
 }
 
+// The stack of the acquisition being validated, minus validate() and acquire().
 struct stack_capture {
-  void* frames[64];
+  static constexpr int skip = 3;
+  void* raw[64];
   int n = -1;
   void take() {
-    if (n < 0) n = backtrace(frames, 64);
+    if (n < 0) n = backtrace(raw, 64);
+  }
+  void* const* frames() const { return raw + skip; }
+  std::size_t size(std::size_t most) const {
+    return n > skip ? std::min<std::size_t>(static_cast<std::size_t>(n - skip), most) : 0;
   }
 };
 
+// Under big_lock: copies n frames into the pool; false (and nothing kept) when full.
+inline bool pool_frames(validator_state& v, void* const* frames, std::size_t n,
+                        std::uint32_t& at, std::uint32_t& count) {
+  if (v.frames_used + n > frame_pool_size) {
+    at = count = 0;
+    return false;
+  }
+  std::memcpy(v.frames + v.frames_used, frames, n * sizeof(void*));
+  at = v.frames_used;
+  count = static_cast<std::uint32_t>(n);
+  v.frames_used += static_cast<std::uint32_t>(n);
+  return true;
+}
+
 // Under big_lock: checks entry `e` against the thread's held entries and records edges.
-inline void validate_locked(validator_state& v, thread_state& t, const held_entry& e,
-                            std::vector<report>& out) {
+inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
+                            stack_capture& stack, std::vector<report>& out) {
   const class_entry& ec = v.cls[e.cls];
   const bool is_try = e.mode & mode_try;
   const bool e_reader = (e.mode & mode_kind_mask) == mode_recursive_read;
@@ -366,12 +388,9 @@ inline void validate_locked(validator_state& v, thread_state& t, const held_entr
     group = t.depth ? t.depth - 1 : 0;
     while (group > 0 && (t.held[group].mode & mode_group_next)) --group;
   }
-  stack_capture stack;
   auto acquiring_info = [&] {
-    stack.take();
     return make_lock_info(v, e.cls, e.mode, e.instance,
-                          make_site(e.loc, e.ret, stack.frames + 2,
-                                    stack.n > 2 ? std::min<std::size_t>(stack.n - 2, frames_per_edge) : 0));
+                          make_site(e.loc, e.ret, stack.frames(), stack.size(frames_per_edge)));
   };
 
   // 1. The same class again: AA on this very lock, or possible recursive locking.
@@ -439,22 +458,16 @@ inline void validate_locked(validator_state& v, thread_state& t, const held_entr
                                         path_len, index);
       using res_t = decltype(res);
       if (res == res_t::added) {
-        stack.take();
         edge_site& s = v.sites[index];
         s.loc = e.loc;
         s.from_loc = h.loc;
         s.ret = e.ret;
         s.from_ret = h.ret;
         s.tid = t.tid;
-        const std::size_t n = stack.n > 2 ? std::min<std::size_t>(stack.n - 2, frames_per_edge) : 0;
-        if (v.frames_used + n <= frame_pool_size) {
-          std::memcpy(v.frames + v.frames_used, stack.frames + 2, n * sizeof(void*));
-          s.frames_at = v.frames_used;
-          s.frames_n = static_cast<std::uint32_t>(n);
-          v.frames_used += static_cast<std::uint32_t>(n);
-        } else {
+        if (!pool_frames(v, stack.frames(), stack.size(frames_per_edge), s.frames_at,
+                         s.frames_n) ||
+            !pool_frames(v, h.frames, h.nframes, s.from_frames_at, s.from_frames_n))
           say_limit(v, 3, "stack frame", out);
-        }
       } else if (res == res_t::cycle) {
         if (first_report(v, report_kind::circular_dependency, h.cls, e.cls)) {
           report r = base_report(v, t, report_kind::circular_dependency);
@@ -484,15 +497,19 @@ inline void validate_locked(validator_state& v, thread_state& t, const held_entr
   }
 }
 
-inline void validate(thread_state& t, const held_entry& e) {
+[[gnu::noinline]] inline void validate(thread_state& t, held_entry& e) {
   validator_state* v = state();
   if (!v) return;
   std::vector<report> reports;
+  stack_capture stack;
+  stack.take();  // outside the lock: the first call may load the unwinder
+  e.nframes = static_cast<std::uint32_t>(stack.size(held_frames));
+  std::memcpy(e.frames, stack.frames(), e.nframes * sizeof(void*));
   ++t.busy;
   big_lock.lock();
   try {
     if (learning.load(std::memory_order_relaxed)) {
-      validate_locked(*v, t, e, reports);
+      validate_locked(*v, t, e, stack, reports);
       if (!chain_insert(e.key)) say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
     }
   } catch (const std::bad_alloc&) {
@@ -543,6 +560,7 @@ inline void validate(thread_state& t, const held_entry& e) {
   e.key = chain_mix(prev, cls, mode);
   e.loc = loc;
   e.ret = __builtin_return_address(0);
+  e.nframes = 0;
   if (cls && !t.busy && learning.load(std::memory_order_relaxed) && !chain_known(t, e.key))
     validate(t, e);
   ++t.depth;
@@ -605,7 +623,7 @@ inline bool release(lock_state& s, const void* instance) {
     st.take();
     r.acquiring.class_name = s.own_class ? v->cls[s.own_class].name : "(lock)";
     r.acquiring.instance = instance;
-    r.acquiring.acquired_at = make_site({}, nullptr, st.frames + 1, st.n > 1 ? st.n - 1 : 0);
+    r.acquiring.acquired_at = make_site({}, nullptr, st.frames(), st.size(frames_per_edge));
     reports.push_back(std::move(r));
   } catch (const std::bad_alloc&) {
   }
@@ -637,7 +655,7 @@ inline void destroy(lock_state& s, const void* instance) noexcept {
     r.acquiring.instance = instance;
     stack_capture st;
     st.take();
-    r.acquiring.acquired_at = make_site({}, nullptr, st.frames + 1, st.n > 1 ? st.n - 1 : 0);
+    r.acquiring.acquired_at = make_site({}, nullptr, st.frames(), st.size(frames_per_edge));
     r.message = "lockorder: a lock is destroyed while " +
                 (owner ? thread_label(*v, owner) + " holds it"
                        : std::to_string(readers) + " reader(s) hold it") + ".";

@@ -1,0 +1,385 @@
+// The run-time validator: one test per report kind and per rule, each with classes of
+// its own (the class graph is process-wide and never forgets).
+#include "report_collector.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <memory>
+#include <new>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+
+using lockorder::report_kind;
+
+namespace {
+
+// A lock that is not undefined behaviour to destroy or unlock oddly: for the misuse tests.
+class test_spinlock {
+ public:
+  void lock() noexcept {
+    while (flag_.test_and_set(std::memory_order_acquire)) std::this_thread::yield();
+  }
+  bool try_lock() noexcept { return !flag_.test_and_set(std::memory_order_acquire); }
+  void unlock() noexcept { flag_.clear(std::memory_order_release); }
+
+ private:
+  std::atomic_flag flag_ = ATOMIC_FLAG_INIT;
+};
+
+// A reader-preferring rwlock: readers never wait for readers, so read-read in opposite
+// orders cannot deadlock. (glibc's default rwlock prefers readers.)
+struct reader_rwlock : std::shared_mutex {};
+
+bool mentions_this_file(const lockorder::site& s) {
+  return s.file.find("runtime_test.cpp") != std::string::npos;
+}
+
+}  // namespace
+
+template <>
+inline constexpr bool lockorder::reader_recursive_v<reader_rwlock> = true;
+
+LOCKORDER_CLASS(rt_abba_a);
+LOCKORDER_CLASS(rt_abba_b);
+
+TEST_CASE("AB-BA across two threads: one circular dependency, every edge with its site") {
+  report_collector c;
+  lockorder::mutex<rt_abba_a> a;
+  lockorder::mutex<rt_abba_b> b;
+  std::thread([&] {
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+  }).join();
+  b.lock();
+  a.lock();  // closes the cycle: reported before it would block
+  a.unlock();
+  b.unlock();
+  REQUIRE(c.size() == 1);
+  const auto r = c.first(report_kind::circular_dependency);
+  REQUIRE(r.kind == report_kind::circular_dependency);
+  REQUIRE(r.chain.size() == 2);
+  CHECK(r.acquiring.class_name == "rt_abba_a");
+  CHECK(r.chain[0].from.class_name == "rt_abba_a");
+  CHECK(r.chain[0].to.class_name == "rt_abba_b");
+  CHECK(r.chain[1].from.class_name == "rt_abba_b");
+  CHECK(r.chain[1].to.class_name == "rt_abba_a");
+  for (const auto& d : r.chain) {
+    CHECK(mentions_this_file(d.first_seen));
+    CHECK(d.first_seen.line > 0);
+    CHECK(mentions_this_file(d.from_acquired_at));
+  }
+  CHECK(r.chain[0].thread != r.chain[1].thread);
+  REQUIRE(r.held.size() == 1);
+  CHECK(r.held[0].class_name == "rt_abba_b");
+  const std::string text = r.text();
+  CHECK(text.find("possible circular locking dependency") != std::string::npos);
+  CHECK(text.find("Possible unsafe locking scenario") != std::string::npos);
+}
+
+LOCKORDER_CLASS(rt_one_a);
+LOCKORDER_CLASS(rt_one_b);
+
+TEST_CASE("AB-BA in one thread is reported once, however often it repeats") {
+  report_collector c;
+  lockorder::mutex<rt_one_a> a;
+  lockorder::mutex<rt_one_b> b;
+  for (int i = 0; i < 3; ++i) {
+    { std::scoped_lock g(a); std::lock_guard h(b); }
+    { std::lock_guard g(b); std::lock_guard h(a); }
+  }
+  CHECK(c.count(report_kind::circular_dependency) == 1);
+  CHECK(c.size() == 1);
+}
+
+LOCKORDER_CLASS(rt_c0);
+LOCKORDER_CLASS(rt_c1);
+LOCKORDER_CLASS(rt_c2);
+LOCKORDER_CLASS(rt_c3);
+LOCKORDER_CLASS(rt_c4);
+
+template <class... M>
+void take_in_order(M&... m) {
+  (m.lock(), ...);
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    auto t = std::tie(m...);
+    ((std::get<sizeof...(M) - 1 - I>(t).unlock()), ...);
+  }(std::index_sequence_for<M...>{});
+}
+
+TEST_CASE("cycles of 3, 4 and 5 classes give one report with the whole chain") {
+  lockorder::mutex<rt_c0> m0;
+  lockorder::mutex<rt_c1> m1;
+  lockorder::mutex<rt_c2> m2;
+  lockorder::mutex<rt_c3> m3;
+  lockorder::mutex<rt_c4> m4;
+  // Chain 0 -> 1 -> 2 -> 3 -> 4, learned pairwise (no single thread ever holds three).
+  take_in_order(m0, m1);
+  take_in_order(m1, m2);
+  take_in_order(m2, m3);
+  take_in_order(m3, m4);
+  for (int len : {3, 4, 5}) {
+    report_collector c;
+    if (len == 3) take_in_order(m2, m0);
+    if (len == 4) take_in_order(m3, m0);
+    if (len == 5) take_in_order(m4, m0);
+    REQUIRE(c.count(report_kind::circular_dependency) == 1);
+    REQUIRE(c.size() == 1);
+    const auto r = c.first(report_kind::circular_dependency);
+    REQUIRE(r.chain.size() == static_cast<std::size_t>(len));
+    CHECK(r.chain.front().from.class_name == "rt_c0");
+    for (std::size_t i = 0; i + 1 < r.chain.size(); ++i)
+      CHECK(r.chain[i].to.class_name == r.chain[i + 1].from.class_name);
+    for (const auto& d : r.chain) CHECK(d.first_seen.known());
+    CHECK(r.text().find("Chain exists of:") != std::string::npos);
+  }
+}
+
+LOCKORDER_CLASS(rt_inst_a);
+LOCKORDER_CLASS(rt_inst_b);
+
+TEST_CASE("a class-level cycle over different instances is still a cycle") {
+  report_collector c;
+  lockorder::mutex<rt_inst_a> a1, a2;
+  lockorder::mutex<rt_inst_b> b1, b2;
+  take_in_order(a1, b1);
+  take_in_order(b2, a2);
+  CHECK(c.count(report_kind::circular_dependency) == 1);
+}
+
+LOCKORDER_CLASS(rt_try_a);
+LOCKORDER_CLASS(rt_try_b);
+LOCKORDER_CLASS(rt_try_c);
+
+TEST_CASE("a try-lock against the order is not a dependency, but orders what follows") {
+  report_collector c;
+  lockorder::mutex<rt_try_a> a;
+  lockorder::mutex<rt_try_b> b;
+  lockorder::mutex<rt_try_c> cc;
+  take_in_order(a, b);
+  b.lock();
+  REQUIRE(a.try_lock());  // B then try A: no edge into A, no report
+  a.unlock();
+  b.unlock();
+  CHECK(c.size() == 0);
+  // What follows a try-lock depends on it: A(try) -> C, then C -> A closes a cycle.
+  REQUIRE(a.try_lock());
+  cc.lock();
+  cc.unlock();
+  a.unlock();
+  take_in_order(cc, a);
+  CHECK(c.count(report_kind::circular_dependency) == 1);
+}
+
+LOCKORDER_CLASS(rt_rr_a);
+LOCKORDER_CLASS(rt_rr_b);
+LOCKORDER_CLASS(rt_rw_a);
+LOCKORDER_CLASS(rt_rw_b);
+LOCKORDER_CLASS(rt_nr_a);
+LOCKORDER_CLASS(rt_nr_b);
+
+TEST_CASE("readers: read-read in opposite orders on reader-recursive locks is not reported") {
+  report_collector c;
+  lockorder::shared_mutex<rt_rr_a, reader_rwlock> a;
+  lockorder::shared_mutex<rt_rr_b, reader_rwlock> b;
+  { std::shared_lock g(a); std::shared_lock h(b); }
+  { std::shared_lock g(b); std::shared_lock h(a); }
+  CHECK(c.size() == 0);
+}
+
+TEST_CASE("readers: a read/write inversion is reported") {
+  report_collector c;
+  lockorder::shared_mutex<rt_rw_a, reader_rwlock> a;
+  lockorder::shared_mutex<rt_rw_b, reader_rwlock> b;
+  { std::shared_lock g(a); std::unique_lock h(b); }  // A(read) -> B(write)
+  { std::unique_lock g(b); std::unique_lock h(a); }  // B(write) -> A(write)
+  CHECK(c.count(report_kind::circular_dependency) == 1);
+}
+
+TEST_CASE("readers: std::shared_mutex readers may wait behind a writer, so read-read ABBA counts") {
+  report_collector c;
+  lockorder::shared_mutex<rt_nr_a> a;
+  lockorder::shared_mutex<rt_nr_b> b;
+  { std::shared_lock g(a); std::shared_lock h(b); }
+  { std::shared_lock g(b); std::shared_lock h(a); }
+  CHECK(c.count(report_kind::circular_dependency) == 1);
+}
+
+LOCKORDER_CLASS(rt_aa);
+LOCKORDER_CLASS(rt_same);
+
+TEST_CASE("AA: the very lock again is reported before the thread would block") {
+  report_collector c;
+  // A recursive mutex underneath, so that the second lock does not hang the test.
+  lockorder::mutex<rt_aa, std::recursive_mutex> m;
+  m.lock();
+  m.lock();
+  m.unlock();
+  m.unlock();
+  REQUIRE(c.count(report_kind::recursive_lock) == 1);
+  CHECK(c.first(report_kind::recursive_lock).message.find("this very lock") != std::string::npos);
+}
+
+TEST_CASE("two locks of one class without a nesting annotation: possible recursive locking") {
+  report_collector c;
+  lockorder::mutex<rt_same> x, y;
+  take_in_order(x, y);
+  CHECK(c.count(report_kind::recursive_lock) == 1);
+}
+
+LOCKORDER_CLASS(rt_nest);
+
+TEST_CASE("nesting subclasses and lock_all are not recursive locking") {
+  report_collector c;
+  lockorder::mutex<rt_nest> x, y, z;
+  x.lock();
+  y.lock_nested(1);
+  y.unlock();
+  x.unlock();
+  {
+    auto g = lockorder::unlocked().lock_all(y, z);
+  }
+  std::thread([&] { auto g = lockorder::unlocked().lock_all(z, y); }).join();
+  CHECK(c.size() == 0);
+}
+
+LOCKORDER_CLASS(rt_level_low, 110);
+LOCKORDER_CLASS(rt_level_high, 120);
+
+TEST_CASE("breaking declared levels is reported at once, before any cycle exists") {
+  report_collector c;
+  lockorder::mutex<rt_level_low> low;
+  lockorder::mutex<rt_level_high> high;
+  { std::lock_guard g(high); std::lock_guard h(low); }
+  REQUIRE(c.count(report_kind::order_violation) == 1);
+  const auto r = c.first(report_kind::order_violation);
+  REQUIRE(r.chain.size() == 1);
+  CHECK(r.chain[0].from.class_name == "rt_level_high");
+  CHECK(r.chain[0].from.level == 120);
+  CHECK(r.chain[0].to.class_name == "rt_level_low");
+  CHECK(r.text().find("level 120") != std::string::npos);
+  // The violating dependency is not learned, so the legal order never reports a cycle.
+  { std::lock_guard g(low); std::lock_guard h(high); }
+  CHECK(c.size() == 1);
+}
+
+LOCKORDER_CLASS(rt_bad_unlock);
+
+TEST_CASE("unlock of a lock not held is reported and not performed") {
+  report_collector c;
+  lockorder::mutex<rt_bad_unlock, test_spinlock> m;
+  m.unlock();
+  REQUIRE(c.count(report_kind::bad_unlock) == 1);
+  CHECK(c.first(report_kind::bad_unlock).message.find("not held at all") != std::string::npos);
+  // Held by another thread: still reported, the owner is named, the lock stays held.
+  std::atomic<bool> locked{false}, done{false};
+  std::thread t([&] {
+    m.lock();
+    locked = true;
+    while (!done) std::this_thread::yield();
+    m.unlock();
+  });
+  while (!locked) std::this_thread::yield();
+  m.unlock();
+  CHECK(c.count(report_kind::bad_unlock) == 2);
+  CHECK(c.reports.back().message.find("held by") != std::string::npos);
+  CHECK_FALSE(m.native().try_lock());
+  done = true;
+  t.join();
+}
+
+LOCKORDER_CLASS(rt_destroyed);
+
+TEST_CASE("a lock destroyed while held is reported") {
+  report_collector c;
+  auto m = std::make_unique<lockorder::mutex<rt_destroyed, test_spinlock>>();
+  m->lock();
+  m.reset();
+  REQUIRE(c.count(report_kind::destroyed_while_held) == 1);
+}
+
+LOCKORDER_CLASS(rt_exit);
+
+TEST_CASE("a thread that exits holding a lock is reported") {
+  report_collector c;
+  lockorder::mutex<rt_exit, test_spinlock> m;
+  std::thread([&] { m.lock(); }).join();
+  REQUIRE(c.count(report_kind::held_at_thread_exit) == 1);
+  CHECK(c.first(report_kind::held_at_thread_exit).held.size() == 1);
+  m.native().unlock();
+}
+
+LOCKORDER_CLASS(rt_stale_a, 210);
+LOCKORDER_CLASS(rt_stale_b, 220);
+LOCKORDER_CLASS(rt_stale_c, 230);
+
+TEST_CASE("a stale context is reported at run time") {
+  report_collector c;
+  lockorder::mutex<rt_stale_a> a;
+  lockorder::mutex<rt_stale_b> b;
+  lockorder::mutex<rt_stale_c> cc;
+  auto ga = lockorder::unlocked().lock(a);
+  {
+    auto gb = ga.lock(b);
+    CHECK(c.size() == 0);
+    auto gc = ga.lock(cc);  // ga no longer says what the thread holds
+    CHECK(c.count(report_kind::stale_context) == 1);
+  }
+  auto gc = ga.lock(cc);  // gb is gone: ga is the innermost context again
+  CHECK(c.count(report_kind::stale_context) == 1);
+}
+
+LOCKORDER_CLASS(rt_throw_a);
+LOCKORDER_CLASS(rt_throw_b);
+
+TEST_CASE("throw mode: the acquisition throws before blocking and holds nothing") {
+  lockorder::mutex<rt_throw_a> a;
+  lockorder::mutex<rt_throw_b> b;
+  take_in_order(a, b);
+  const auto saved = lockorder::get_report_mode();
+  lockorder::set_report_mode(lockorder::report_mode::throw_exception);
+  b.lock();
+  try {
+    a.lock();
+    FAIL("no exception");
+  } catch (const lockorder::lock_order_error& e) {
+    CHECK(e.get_report().kind == report_kind::circular_dependency);
+  }
+  lockorder::set_report_mode(saved);
+  CHECK(a.try_lock());  // not left locked by the failed acquisition
+  a.unlock();
+  b.unlock();
+}
+
+LOCKORDER_CLASS(rt_own);
+
+TEST_CASE("own classes: locks of one type that need no common order") {
+  report_collector c;
+  lockorder::mutex<rt_own> x(lockorder::own_class), y(lockorder::own_class_t{"rt_own.y"});
+  take_in_order(x, y);  // different classes: not recursive locking
+  CHECK(c.size() == 0);
+  take_in_order(y, x);  // but their own order is still checked
+  REQUIRE(c.count(report_kind::circular_dependency) == 1);
+  const auto r = c.first(report_kind::circular_dependency);
+  CHECK(r.acquiring.class_name.rfind("rt_own#", 0) == 0);
+  CHECK(r.chain.back().from.class_name == "rt_own.y");
+}
+
+LOCKORDER_CLASS(rt_keep_a);
+LOCKORDER_CLASS(rt_keep_b);
+LOCKORDER_CLASS(rt_keep_c);
+
+TEST_CASE("the validator keeps running after a report") {
+  report_collector c;
+  lockorder::mutex<rt_keep_a> a;
+  lockorder::mutex<rt_keep_b> b;
+  lockorder::mutex<rt_keep_c> cc;
+  take_in_order(a, b);
+  take_in_order(b, a);
+  take_in_order(b, cc);
+  take_in_order(cc, b);
+  CHECK(c.count(report_kind::circular_dependency) == 2);
+}
