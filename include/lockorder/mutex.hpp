@@ -75,7 +75,7 @@ class lock_base {
   lock_base() = default;
 #if LOCKORDER_RUNTIME
   explicit lock_base(own_class_t own) { rt::make_own_class<C>(state_, own.name); }
-  ~lock_base() { rt::destroy(state_, this); }
+  ~lock_base() { rt::destroy(state_, this, &rt::class_of<C>); }
 #else
   explicit lock_base(own_class_t) {}
 #endif
@@ -100,8 +100,8 @@ class lock_base {
   }
   /// Releases. Unlocking a lock this thread does not hold is reported as bad_unlock
   /// and not performed (it would be undefined behaviour on the underlying lock).
-  void unlock() {
-    if (rt::release(state_, this)) lock_.unlock();
+  void unlock(std::source_location site = std::source_location::current()) {
+    if (rt::release(state_, this, &rt::class_of<C>, site)) lock_.unlock();
   }
 #else
   void lock() { lock_.lock(); }
@@ -171,8 +171,9 @@ class shared_mutex : public impl::lock_base<C, L> {
   bool try_lock_shared(std::source_location site = std::source_location::current()) {
     return acquire_shared_impl(true, site);
   }
-  void unlock_shared() {
-    if (impl::rt::release(this->state_, this)) this->lock_.unlock_shared();
+  void unlock_shared(std::source_location site = std::source_location::current()) {
+    if (impl::rt::release(this->state_, this, &impl::rt::class_of<C>, site))
+      this->lock_.unlock_shared();
   }
 
  private:

@@ -193,10 +193,14 @@ void acquire(lock_state& s, const void* instance, std::uint32_t cls, unsigned su
 void mark_held(lock_state& s, unsigned mode) noexcept;
 /// Drops the record of `instance` (it failed to lock: an exception).
 void forget(const void* instance) noexcept;
+/// How the validator learns a lock's class when it needs it for a report.
+using class_getter = std::uint32_t (*)(const lock_state&) noexcept;
+
 /// Records a release. Returns false for a bad unlock (reported; do not unlock).
-bool release(lock_state& s, const void* instance);
+bool release(lock_state& s, const void* instance, class_getter cls,
+             const std::source_location& loc);
 /// Reports a lock destroyed while held.
-void destroy(lock_state& s, const void* instance) noexcept;
+void destroy(lock_state& s, const void* instance, class_getter cls) noexcept;
 
 /// Runs the real lock operation after acquire() recorded it.
 template <class F>

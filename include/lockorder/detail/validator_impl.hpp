@@ -131,6 +131,30 @@ inline std::string demangle(const char* name) {
   return out;
 }
 
+// "void ns::f(int) [with T = x]" -> "ns::f": the name alone, as lockdep prints it, and
+// the same for both compilers' source_location::function_name().
+inline std::string short_function(std::string_view f) {
+  int depth = 0;
+  std::size_t end = f.size(), start = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const char c = f[i];
+    if (c == '<') ++depth;
+    else if (c == '>' && depth > 0) --depth;
+    else if (c == '(' && depth == 0 && i > 0 && !f.substr(0, i).ends_with("operator")) {
+      end = i;
+      break;
+    }
+  }
+  f = f.substr(0, end);
+  depth = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == '<') ++depth;
+    else if (f[i] == '>' && depth > 0) --depth;
+    else if (f[i] == ' ' && depth == 0) start = i + 1;
+  }
+  return std::string(f.substr(start));
+}
+
 inline bool internal_symbol(std::string_view name) noexcept {
   const std::size_t paren = name.find('(');
   for (std::string_view ns : {std::string_view("std::"), std::string_view("lockorder::"),
@@ -151,7 +175,7 @@ inline std::string symbolize(void* addr) {
     std::snprintf(off, sizeof off, "+0x%zx",
                   static_cast<std::size_t>(static_cast<char*>(addr) -
                                            static_cast<char*>(info.dli_saddr)));
-    return demangle(info.dli_sname) + off;
+    return short_function(demangle(info.dli_sname)) + off;
   }
   char buf[64];
   if (addr && info.dli_fname) {
@@ -172,7 +196,7 @@ inline site make_site(const std::source_location& loc, void* ret, void* const* f
   site s;
   const bool user_loc = !internal_location(loc);
   if (user_loc) {
-    s.function = loc.function_name();
+    s.function = short_function(loc.function_name());
     s.file = loc.file_name();
     s.line = loc.line();
   }
@@ -588,7 +612,8 @@ inline void forget(const void* instance) noexcept {
     if (t.held[i].instance == instance) return remove_held(t, i);
 }
 
-inline bool release(lock_state& s, const void* instance) {
+inline bool release(lock_state& s, const void* instance, class_getter cls,
+                    const std::source_location& loc) {
   thread_state& t = tls;
   for (std::uint32_t i = t.depth; i-- > 0;) {
     if (t.held[i].instance != instance) continue;
@@ -608,8 +633,10 @@ inline bool release(lock_state& s, const void* instance) {
   }
   validator_state* v = state();
   if (!v || t.busy) return true;
+  if (!t.tid) first_acquisition(t);
   std::vector<report> reports;
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
+  const std::uint32_t id = cls(s);  // may register the class: before taking big_lock
   big_lock.lock();
   try {
     report r = base_report(*v, t, report_kind::bad_unlock);
@@ -621,9 +648,8 @@ inline bool release(lock_state& s, const void* instance) {
                 "); the unlock is not performed.";
     stack_capture st;
     st.take();
-    r.acquiring.class_name = s.own_class ? v->cls[s.own_class].name : "(lock)";
-    r.acquiring.instance = instance;
-    r.acquiring.acquired_at = make_site({}, nullptr, st.frames(), st.size(frames_per_edge));
+    r.acquiring = make_lock_info(*v, id, 0, instance,
+                                 make_site(loc, nullptr, st.frames(), st.size(frames_per_edge)));
     reports.push_back(std::move(r));
   } catch (const std::bad_alloc&) {
   }
@@ -632,30 +658,29 @@ inline bool release(lock_state& s, const void* instance) {
   return false;
 }
 
-inline void destroy(lock_state& s, const void* instance) noexcept {
+inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
   const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
   if (!owner && !readers) return;
   thread_state& t = tls;
-  std::uint32_t cls = 0;
   for (std::uint32_t i = t.depth; i-- > 0;)
     if (t.held[i].instance == instance) {
-      cls = t.held[i].cls;
       remove_held(t, i);  // do not leave a dangling record behind
       break;
     }
   validator_state* v = state();
   if (!v || t.busy) return;
+  if (!t.tid) first_acquisition(t);
+  const std::uint32_t id = cls(s);
   std::vector<report> reports;
   big_lock.lock();
   try {
     report r = base_report(*v, t, report_kind::destroyed_while_held);
     r.has_acquiring = true;
-    r.acquiring.class_name = cls ? v->cls[cls].name : "(lock)";
-    r.acquiring.instance = instance;
     stack_capture st;
     st.take();
-    r.acquiring.acquired_at = make_site({}, nullptr, st.frames(), st.size(frames_per_edge));
+    r.acquiring = make_lock_info(*v, id, 0, instance,
+                                 make_site({}, nullptr, st.frames(), st.size(frames_per_edge)));
     r.message = "lockorder: a lock is destroyed while " +
                 (owner ? thread_label(*v, owner) + " holds it"
                        : std::to_string(readers) + " reader(s) hold it") + ".";

@@ -1,0 +1,97 @@
+// Small tables: when one fills, one limit_reached report, then the validator stops
+// learning and the program goes on. Also: a cached chain allocates nothing, and
+// LOCKORDER_OPTIONS is read from the environment. A process of its own, because
+// filling a table is for good.
+#define LOCKORDER_MAX_CLASSES 64
+#define LOCKORDER_MAX_EDGES 32
+#define LOCKORDER_MAX_CHAINS 256
+#include <lockorder/lockorder.hpp>
+
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace {
+thread_local bool counting = false;
+thread_local long allocations = 0;
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (counting) ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+LOCKORDER_CLASS(lim_a);
+LOCKORDER_CLASS(lim_b);
+
+template <int N>
+struct numbered {
+  LOCKORDER_CLASS(cls);
+};
+
+TEST_CASE("LOCKORDER_OPTIONS is read from the environment") {
+  CHECK(lockorder::get_report_mode() == lockorder::report_mode::abort);
+  lockorder::set_report_mode(lockorder::report_mode::log);
+}
+
+TEST_CASE("an acquisition whose chain was seen before allocates nothing") {
+  lockorder::mutex<lim_a> a;
+  lockorder::mutex<lim_b> b;
+  { std::lock_guard g(a); std::lock_guard h(b); }  // learn the chain
+  counting = true;
+  for (int i = 0; i < 1000; ++i) {
+    std::lock_guard g(a);
+    std::lock_guard h(b);
+  }
+  counting = false;
+  CHECK(allocations == 0);
+}
+
+template <int... I>
+void chain_of_classes(std::integer_sequence<int, I...>) {
+  static std::tuple<lockorder::mutex<typename numbered<I>::cls>...> locks;
+  // Each consecutive pair is a new edge: more than LOCKORDER_MAX_EDGES.
+  auto pair = [&]<int K>() {
+    if constexpr (K + 1 < static_cast<int>(sizeof...(I))) {
+      std::lock_guard g(std::get<K>(locks));
+      std::lock_guard h(std::get<K + 1>(locks));
+    }
+  };
+  (pair.template operator()<I>(), ...);
+}
+
+TEST_CASE("a full table says so once and the program goes on") {
+  std::vector<lockorder::report> reports;
+  lockorder::scoped_report_handler h([&](const lockorder::report& r) { reports.push_back(r); });
+  chain_of_classes(std::make_integer_sequence<int, 48>{});
+  // The edge table fills (said once); the stack-frame pool, sized in proportion, may fill
+  // first (said once too, and learning goes on without stacks).
+  long edges_full = 0, frames_full = 0;
+  for (const auto& r : reports) {
+    REQUIRE(r.kind == lockorder::report_kind::limit_reached);
+    edges_full += r.message.find("LOCKORDER_MAX_EDGES") != std::string::npos;
+    frames_full += r.message.find("stack frame pool") != std::string::npos;
+  }
+  CHECK(edges_full == 1);
+  CHECK(frames_full <= 1);
+  CHECK(reports.size() == static_cast<std::size_t>(edges_full + frames_full));
+  // It stopped learning: the same and new dependencies are not reported again.
+  const auto before = reports.size();
+  chain_of_classes(std::make_integer_sequence<int, 48>{});
+  chain_of_classes(std::make_integer_sequence<int, 60>{});
+  CHECK(reports.size() == before);
+}
+
+int main(int argc, char** argv) {
+  setenv("LOCKORDER_OPTIONS", "mode=abort", 1);
+  return Catch::Session().run(argc, argv);
+}
