@@ -383,3 +383,19 @@ TEST_CASE("the validator keeps running after a report") {
   take_in_order(cc, b);
   CHECK(c.count(report_kind::circular_dependency) == 2);
 }
+
+LOCKORDER_CLASS(rt_own_ranked, 300);
+LOCKORDER_CLASS(rt_own_other, 310);
+
+TEST_CASE("own classes of a ranked class: levels order the family, order within it is learned") {
+  report_collector c;
+  lockorder::mutex<rt_own_ranked> x(lockorder::own_class), y(lockorder::own_class);
+  lockorder::mutex<rt_own_other> z;
+  take_in_order(x, y);  // same level, same family: not a level break
+  take_in_order(y, z);  // 300 then 310: fine
+  CHECK(c.size() == 0);
+  take_in_order(y, x);  // but an inversion inside the family is a cycle
+  CHECK(c.count(report_kind::circular_dependency) == 1);
+  take_in_order(z, x);  // and the family's level still holds against others
+  CHECK(c.count(report_kind::order_violation) == 1);
+}

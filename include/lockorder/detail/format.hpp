@@ -117,7 +117,7 @@ inline std::string report::text() const {
     case report_kind::bad_unlock: out += "bad unlock balance detected"; break;
     case report_kind::destroyed_while_held: out += "held lock destroyed"; break;
     case report_kind::held_at_thread_exit: out += "lock held when returning to thread exit"; break;
-    case report_kind::limit_reached: out += "lockorder table full: validator stops learning"; break;
+    case report_kind::limit_reached: out += "lockorder table full"; break;
     case report_kind::stale_context: out += "stale lockorder context used"; break;
   }
   out += "\n" + dash + "\n" + message + "\n";

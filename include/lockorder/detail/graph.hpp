@@ -82,18 +82,22 @@ class dep_graph {
       e.kinds |= kind;
       return result::extended;
     }
+    bool harmless_cycle = false;  // the edge closes a cycle, but no strong one
     if (from == to) {  // a self edge is a cycle of one unless both sides are readers
       if (kind != edge_rr) return result::cycle;
+      // Still a cycle: once it exists, a later kind of it must be checked (above).
+      harmless_cycle = true;
     } else if (!cyclic_) {
       if (rank_[from] > rank_[to] && !reorder(from, to)) {
         // A cycle through plain reachability: a deadlock only if it is strong.
         if (strong_path(to, from, kind, path, path_len)) return result::cycle;
-        cyclic_ = true;
+        harmless_cycle = true;
       }
     } else if (strong_path(to, from, kind, path, path_len)) {
       return result::cycle;
     }
-    if (edges_ >= MaxEdges) return result::full;
+    if (edges_ >= MaxEdges) return result::full;  // nothing added: the graph is as it was
+    cyclic_ = cyclic_ || harmless_cycle;
     index = edges_++;
     edge_[index] = {from, to, out_[from], in_[to], kind};
     out_[from] = in_[to] = index + 1;
@@ -114,7 +118,7 @@ class dep_graph {
                    std::uint32_t* path, std::size_t& path_len) {
     const bool closing_from_reader = closing_kind & (edge_rn | edge_rr);
     const bool closing_to_reader = closing_kind & (edge_nr | edge_rr);
-    ++epoch_;
+    next_epoch();
     std::size_t head = 0, tail = 0;
     const std::uint32_t start_state = start * 2 + closing_to_reader;
     auto push = [&](std::uint32_t state, std::uint32_t via, std::uint32_t pred) {
@@ -159,11 +163,21 @@ class dep_graph {
     return static_cast<std::size_t>(k) & (hash_size - 1);
   }
 
+  // A new mark for the seen_* arrays. When the counter wraps, marks left 2^32 searches
+  // ago (and the zeroes of never-seen entries) would match again: clear them first.
+  void next_epoch() {
+    if (++epoch_ != 0) return;
+    std::fill_n(seen_n_, MaxNodes, 0u);
+    std::fill_n(seen_r_, MaxNodes, 0u);
+    std::fill_n(seen_s_, 2 * MaxNodes, 0u);
+    epoch_ = 1;
+  }
+
   // Pearce–Kelly: make rank[from] < rank[to] for the new edge, or find that `to`
   // reaches `from` (returns false: a cycle, nothing changed).
   bool reorder(std::uint32_t from, std::uint32_t to) {
     const std::uint32_t upper = rank_[from], lower = rank_[to];
-    ++epoch_;
+    next_epoch();
     std::size_t nf = 0, nb = 0, sp = 0;
     stack_[sp++] = to;
     seen_n_[to] = epoch_;
@@ -210,11 +224,10 @@ class dep_graph {
   // so its megabytes are not touched until used. Zero is the empty graph.
   std::uint32_t nodes_, edges_, epoch_;
   bool cyclic_;  // a harmless (reader-only) cycle exists: the rank order is not kept
-  std::uint32_t rank_[MaxNodes]{}, out_[MaxNodes]{}, in_[MaxNodes];
-  std::uint32_t seen_n_[MaxNodes]{}, seen_r_[MaxNodes];
-  std::uint32_t seen_s_[2 * MaxNodes]{}, via_[2 * MaxNodes]{}, pred_[2 * MaxNodes];
-  std::uint32_t stack_[MaxNodes]{}, delta_f_[MaxNodes]{}, delta_b_[MaxNodes]{},
-      ranks_[MaxNodes];
+  std::uint32_t rank_[MaxNodes], out_[MaxNodes], in_[MaxNodes];
+  std::uint32_t seen_n_[MaxNodes], seen_r_[MaxNodes];
+  std::uint32_t seen_s_[2 * MaxNodes], via_[2 * MaxNodes], pred_[2 * MaxNodes];
+  std::uint32_t stack_[MaxNodes], delta_f_[MaxNodes], delta_b_[MaxNodes], ranks_[MaxNodes];
   std::uint32_t queue_[2 * MaxNodes];
   edge edge_[MaxEdges];
   std::uint32_t table_[hash_size];

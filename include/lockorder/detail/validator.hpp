@@ -110,6 +110,8 @@ struct class_entry {
   level_t level;
   bool ranked;
   std::uint32_t base;      // the class this is a nesting subclass of (itself if none)
+  std::uint32_t family;    // the static class an own class was made from (else base):
+                           // levels order families; within one, order is learned
   std::uint32_t subclass;
   std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
 };
@@ -125,8 +127,10 @@ struct edge_site {
 };
 
 inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
+// Room for every edge's two stacks (`to` and `from`). Zeroed virtual memory: only the
+// pages edges use are ever touched.
 inline constexpr std::size_t frame_pool_size =
-    std::size_t{LOCKORDER_MAX_EDGES} * (LOCKORDER_STACKTRACE ? 8 : 3);
+    std::size_t{LOCKORDER_MAX_EDGES} * (frames_per_edge + held_frames);
 inline constexpr std::size_t max_threads_named = 1024;
 inline constexpr std::size_t reported_size = 8192;  // (kind, class, class) already reported
 
@@ -164,8 +168,8 @@ inline constinit std::atomic<std::uint32_t> static_class_id{0};
 
 std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
                                     level_t level, bool ranked) noexcept;
-std::uint32_t register_own_class(std::string_view name, bool numbered, level_t level,
-                                 bool ranked) noexcept;
+std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bool numbered,
+                                 level_t level, bool ranked) noexcept;
 
 /// Id of the class a lock of static class C belongs to: its own, or C's.
 template <class C>
@@ -180,8 +184,9 @@ std::uint32_t class_of(const lock_state& s) noexcept {
 /// Gives a lock its own class: C's level under its own name (numbered if none given).
 template <class C>
 void make_own_class(lock_state& s, const char* name) noexcept {
-  s.own_class = register_own_class(name ? std::string_view(name) : class_name_v<C>, !name,
-                                   level_v<C>, is_ranked_v<C>);
+  const std::uint32_t family = class_of<C>(s);
+  s.own_class = register_own_class(family, name ? std::string_view(name) : class_name_v<C>,
+                                   !name, level_v<C>, is_ranked_v<C>);
 }
 
 /// Records an acquisition before the thread blocks on it (or after a successful

@@ -32,19 +32,32 @@ inline validator_state* state() noexcept {
 
 inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
 
+// Chain key of a sequence extended by one entry. One multiply: the tables index with
+// the product's high bits, which depend on every bit of the input. Never 0 (= empty).
 inline std::uint64_t chain_mix(std::uint64_t h, std::uint32_t cls, unsigned mode) noexcept {
-  std::uint64_t x = h ^ ((std::uint64_t{cls} << 8) | (mode & 0x1f)) * 0x9e3779b97f4a7c15ULL;
-  x ^= x >> 31;
-  x *= 0x7fb5d329728ea185ULL;
-  x ^= x >> 27;
-  return x ? x : 1;
+  return ((h ^ ((std::uint64_t{cls} << 8) | (mode & 0x1f))) * 0x9e3779b97f4a7c15ULL) | 1;
+}
+inline constexpr int chain_bits = std::countr_zero(unsigned(LOCKORDER_MAX_CHAINS));
+inline constexpr int cache_bits = std::countr_zero(thread_cache_size);
+inline std::size_t cache_index(std::uint64_t key) noexcept { return key >> (64 - cache_bits); }
+inline std::size_t chain_index(std::uint64_t key) noexcept { return key >> (64 - chain_bits); }
+
+// Key of held[i]. A lone lock (i == 0) has nothing to validate, so its key is only
+// computed once something is taken after it.
+inline std::uint64_t held_key(thread_state& t, std::uint32_t i) noexcept {
+  held_entry& h = t.held[i];
+  if (!h.key) h.key = chain_mix(i ? held_key(t, i - 1) : chain_seed, h.cls, h.mode);
+  return h.key;
 }
 
+// Linear probing, at most 3/4 full: 64 probes make a spurious "full" vanishingly rare.
+inline constexpr int chain_probes = 64;
+
 inline bool chain_known(thread_state& t, std::uint64_t key) noexcept {
-  std::uint64_t& slot = t.cache[key & (thread_cache_size - 1)];
+  std::uint64_t& slot = t.cache[cache_index(key)];
   if (slot == key) return true;
-  std::size_t i = key & (LOCKORDER_MAX_CHAINS - 1);
-  for (int probe = 0; probe < 16; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
+  std::size_t i = chain_index(key);
+  for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
     const std::uint64_t k = chain_table[i].load(std::memory_order_acquire);
     if (k == key) {
       slot = key;
@@ -58,8 +71,8 @@ inline bool chain_known(thread_state& t, std::uint64_t key) noexcept {
 // Under big_lock. False when the table is full.
 inline bool chain_insert(std::uint64_t key) noexcept {
   if (chain_count.load(std::memory_order_relaxed) >= LOCKORDER_MAX_CHAINS / 4 * 3) return false;
-  std::size_t i = key & (LOCKORDER_MAX_CHAINS - 1);
-  for (int probe = 0; probe < 16; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
+  std::size_t i = chain_index(key);
+  for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
     std::uint64_t k = chain_table[i].load(std::memory_order_relaxed);
     if (k == key) return true;
     if (k == 0) {
@@ -248,7 +261,8 @@ inline report base_report(const validator_state& v, const thread_state& t, repor
 
 // Under big_lock. 0 when the table is full (said once by the caller's limit report).
 inline std::uint32_t add_class_locked(validator_state& v, std::string_view name, level_t level,
-                                      bool ranked, std::uint32_t base, std::uint32_t subclass) {
+                                      bool ranked, std::uint32_t base, std::uint32_t subclass,
+                                      std::uint32_t family = 0) {
   if (v.classes + 1 >= LOCKORDER_MAX_CLASSES) return 0;
   const std::uint32_t node = v.graph.add_node();
   if (!node) return 0;
@@ -258,6 +272,7 @@ inline std::uint32_t add_class_locked(validator_state& v, std::string_view name,
   c.level = level;
   c.ranked = ranked;
   c.base = base ? base : id;
+  c.family = family ? family : base ? v.cls[base].family : id;
   c.subclass = subclass;
   return id;
 }
@@ -266,7 +281,8 @@ inline void say_limit(validator_state& v, int table, const char* what, std::vect
 inline void deliver_all(std::vector<report>& reports, bool may_throw);
 
 inline std::uint32_t register_class(std::string_view name, bool numbered, level_t level,
-                                    bool ranked, std::atomic<std::uint32_t>* publish) noexcept {
+                                    bool ranked, std::atomic<std::uint32_t>* publish,
+                                    std::uint32_t family) noexcept {
   validator_state* v = state();
   if (!v) return 0;
   std::vector<report> reports;
@@ -280,7 +296,7 @@ inline std::uint32_t register_class(std::string_view name, bool numbered, level_
                     v->classes + 1);
       name = buf;
     }
-    id = add_class_locked(*v, name, level, ranked, 0, 0);
+    id = add_class_locked(*v, name, level, ranked, 0, 0, family);
     if (!id) try {
         say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
       } catch (...) {
@@ -294,12 +310,12 @@ inline std::uint32_t register_class(std::string_view name, bool numbered, level_
 
 inline std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
                                            level_t level, bool ranked) noexcept {
-  return register_class(name, false, level, ranked, &id);
+  return register_class(name, false, level, ranked, &id, 0);
 }
 
-inline std::uint32_t register_own_class(std::string_view name, bool numbered, level_t level,
-                                        bool ranked) noexcept {
-  return register_class(name, numbered, level, ranked, nullptr);
+inline std::uint32_t register_own_class(std::uint32_t family, std::string_view name,
+                                        bool numbered, level_t level, bool ranked) noexcept {
+  return register_class(name, numbered, level, ranked, nullptr, family);
 }
 
 inline std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
@@ -442,12 +458,13 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
   if (ec.ranked && !is_try) {
     for (std::uint32_t i = 0; i < group; ++i) {
       const class_entry& hc = v.cls[t.held[i].cls];
-      if (hc.ranked && hc.base != ec.base && hc.level >= ec.level &&
+      if (hc.ranked && hc.family != ec.family && hc.level >= ec.level &&
           (worst == t.depth || hc.level > v.cls[t.held[worst].cls].level))
         worst = i;
     }
     if (worst != t.depth &&
-        first_report(v, report_kind::order_violation, v.cls[t.held[worst].cls].base, ec.base)) {
+        first_report(v, report_kind::order_violation, v.cls[t.held[worst].cls].family,
+                     ec.family)) {
       const held_entry& h = t.held[worst];
       report r = base_report(v, t, report_kind::order_violation);
       r.has_acquiring = true;
@@ -473,7 +490,8 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
     const held_entry& h = t.held[i];
     const class_entry& hc = v.cls[h.cls];
     const bool more = (h.mode & (mode_try | mode_group_next)) != 0;
-    const bool broken_level = ec.ranked && hc.ranked && hc.base != ec.base && hc.level >= ec.level;
+    const bool broken_level =
+        ec.ranked && hc.ranked && hc.family != ec.family && hc.level >= ec.level;
     if (h.cls != e.cls && !broken_level) {  // a level break is reported above, not learned
       const bool h_reader = (h.mode & mode_kind_mask) == mode_recursive_read;
       std::size_t path_len = 0;
@@ -548,10 +566,14 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
 
 // ---- hooks ----------------------------------------------------------------------------
 
-[[gnu::noinline]] inline void acquire(lock_state& s, const void* instance, std::uint32_t cls,
-                                      unsigned subclass, unsigned mode,
-                                      const std::source_location& loc) {
-  (void)s;
+inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
+                       const std::source_location& loc, void* ret);
+
+// The rare cases: too many locks held, the thread's first acquisition, a nesting
+// subclass (its class id may need registering), a class the full table could not take.
+[[gnu::noinline]] inline void acquire_slow(const void* instance, std::uint32_t cls,
+                                           unsigned subclass, unsigned mode,
+                                           const std::source_location& loc, void* ret) {
   thread_state& t = tls;
   if (t.depth >= LOCKORDER_MAX_HELD) {
     if (++t.untracked == 1 && learning.load(std::memory_order_relaxed)) {
@@ -573,26 +595,63 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
     return;
   }
   if (!t.tid) first_acquisition(t);
-  if (cls == 0) cls = 0;  // an unregistered class (tables full) is still tracked as held
   if (subclass && cls)
     if (validator_state* v = state()) cls = subclass_id(*v, cls, subclass);
-  const std::uint64_t prev = t.depth ? t.held[t.depth - 1].key : chain_seed;
-  held_entry& e = t.held[t.depth];
+  push_entry(t, instance, cls, mode, loc, ret);
+}
+
+// A chain key this thread has not cached: look in the global set, else validate.
+[[gnu::noinline]] inline void check_chain(thread_state& t, held_entry& e) {
+  if (!e.cls || t.busy || !learning.load(std::memory_order_relaxed)) return;
+  if (!chain_known(t, e.key)) validate(t, e);
+}
+
+inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
+                       const std::source_location& loc, void* ret) {
+  const std::uint32_t d = t.depth;
+  held_entry& e = t.held[d];
   e.instance = instance;
   e.cls = cls;
   e.mode = mode;
-  e.key = chain_mix(prev, cls, mode);
   e.loc = loc;
-  e.ret = __builtin_return_address(0);
+  e.ret = ret;
   e.nframes = 0;
-  if (cls && !t.busy && learning.load(std::memory_order_relaxed) && !chain_known(t, e.key))
-    validate(t, e);
-  ++t.depth;
+  if (d == 0) {
+    e.key = 0;  // computed on demand (held_key)
+  } else {
+    e.key = chain_mix(held_key(t, d - 1), cls, mode);
+    if (t.cache[cache_index(e.key)] != e.key) [[unlikely]]
+      check_chain(t, e);  // may throw (throw mode): then nothing was pushed
+  }
+  t.depth = d + 1;
+}
+
+// An address in the function the acquisition is inlined into: with optimization, the
+// user's function, even through std::lock_guard. Symbolized only when reported.
+[[gnu::always_inline]] inline void* current_pc() noexcept {
+#if defined(__x86_64__)
+  void* pc;
+  asm("lea 0(%%rip), %0" : "=r"(pc));
+  return pc;
+#else
+  return __builtin_return_address(0);
+#endif
+}
+
+// Inline: the cached case is a few loads and stores; the rest is out of line.
+[[gnu::always_inline]] inline void acquire(lock_state& s, const void* instance,
+                                           std::uint32_t cls, unsigned subclass, unsigned mode,
+                                           const std::source_location& loc) {
+  (void)s;
+  thread_state& t = tls;
+  if (t.depth >= LOCKORDER_MAX_HELD || !t.tid || subclass || !cls) [[unlikely]]
+    return acquire_slow(instance, cls, subclass, mode, loc, current_pc());
+  push_entry(t, instance, cls, mode, loc, current_pc());
 }
 
 inline void mark_held(lock_state& s, unsigned mode) noexcept {
   if ((mode & mode_kind_mask) == mode_exclusive)
-    s.owner.store(tls.tid ? tls.tid : ~0u, std::memory_order_relaxed);
+    s.owner.store(tls.tid, std::memory_order_relaxed);  // acquire() gave the thread an id
   else
     s.readers.fetch_add(1, std::memory_order_relaxed);
 }
@@ -601,9 +660,10 @@ inline void mark_held(lock_state& s, unsigned mode) noexcept {
 inline void remove_held(thread_state& t, std::uint32_t i) noexcept {
   for (std::uint32_t j = i; j + 1 < t.depth; ++j) {
     t.held[j] = t.held[j + 1];
-    t.held[j].key = chain_mix(j ? t.held[j - 1].key : chain_seed, t.held[j].cls, t.held[j].mode);
+    t.held[j].key = 0;
   }
   --t.depth;
+  for (std::uint32_t j = i; j < t.depth; ++j) held_key(t, j);
 }
 
 inline void forget(const void* instance) noexcept {
@@ -612,8 +672,8 @@ inline void forget(const void* instance) noexcept {
     if (t.held[i].instance == instance) return remove_held(t, i);
 }
 
-inline bool release(lock_state& s, const void* instance, class_getter cls,
-                    const std::source_location& loc) {
+[[gnu::noinline]] inline bool release_slow(lock_state& s, const void* instance,
+                                          class_getter cls, const std::source_location& loc) {
   thread_state& t = tls;
   for (std::uint32_t i = t.depth; i-- > 0;) {
     if (t.held[i].instance != instance) continue;
@@ -656,6 +716,21 @@ inline bool release(lock_state& s, const void* instance, class_getter cls,
   big_lock.unlock();
   deliver_all(reports, false);
   return false;
+}
+
+inline bool release(lock_state& s, const void* instance, class_getter cls,
+                    const std::source_location& loc) {
+  thread_state& t = tls;
+  const std::uint32_t d = t.depth;
+  if (d && t.held[d - 1].instance == instance) [[likely]] {  // released in LIFO order
+    if ((t.held[d - 1].mode & mode_kind_mask) == mode_exclusive)
+      s.owner.store(0, std::memory_order_relaxed);
+    else
+      s.readers.fetch_sub(1, std::memory_order_relaxed);
+    t.depth = d - 1;
+    return true;
+  }
+  return release_slow(s, instance, cls, loc);
 }
 
 inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
