@@ -85,15 +85,18 @@ class lock_base {
 #if LOCKORDER_RUNTIME
   /// Blocks until held. The validator checks the acquisition first, so a report about
   /// an AA or ABBA deadlock comes out before the thread blocks.
-  void lock(std::source_location site = std::source_location::current()) {
+  // always_inline, here and below: the validator records the return address of the
+  // function these are inlined into (see rt::acquire).
+  [[gnu::always_inline]] void lock(std::source_location site = std::source_location::current()) {
     acquire_impl(0, false, 0, site);
   }
   /// As lock(), as nesting subclass `subclass` (lockdep's mutex_lock_nested).
-  void lock_nested(unsigned subclass,
-                   std::source_location site = std::source_location::current()) {
+  [[gnu::always_inline]] void lock_nested(
+      unsigned subclass, std::source_location site = std::source_location::current()) {
     acquire_impl(subclass, false, 0, site);
   }
-  bool try_lock(std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] bool try_lock(
+      std::source_location site = std::source_location::current())
     requires lockable<L>
   {
     return acquire_impl(0, true, 0, site);
@@ -122,8 +125,8 @@ class lock_base {
 #if LOCKORDER_RUNTIME
   friend struct impl::lock_access;
   // Every exclusive acquisition goes through here: check (before blocking), then lock.
-  bool acquire_impl(unsigned subclass, bool is_try, unsigned flags,
-                    const std::source_location& site) {
+  [[gnu::always_inline]] bool acquire_impl(unsigned subclass, bool is_try, unsigned flags,
+                                          const std::source_location& site) {
     const unsigned mode = rt::mode_exclusive | flags;
     if (is_try) {
       if constexpr (lockable<L>) {
@@ -165,10 +168,12 @@ class shared_mutex : public impl::lock_base<C, L> {
   using base::base;
 
 #if LOCKORDER_RUNTIME
-  void lock_shared(std::source_location site = std::source_location::current()) {
+  [[gnu::always_inline]] void lock_shared(
+      std::source_location site = std::source_location::current()) {
     acquire_shared_impl(false, site);
   }
-  bool try_lock_shared(std::source_location site = std::source_location::current()) {
+  [[gnu::always_inline]] bool try_lock_shared(
+      std::source_location site = std::source_location::current()) {
     return acquire_shared_impl(true, site);
   }
   void unlock_shared(std::source_location site = std::source_location::current()) {
@@ -178,7 +183,8 @@ class shared_mutex : public impl::lock_base<C, L> {
 
  private:
   friend struct impl::lock_access;
-  bool acquire_shared_impl(bool is_try, const std::source_location& site) {
+  [[gnu::always_inline]] bool acquire_shared_impl(bool is_try,
+                                                 const std::source_location& site) {
     namespace rt = impl::rt;
     const unsigned mode = reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read;
     if (is_try) {

@@ -81,7 +81,12 @@ struct held_entry {
   std::uint32_t mode;
   std::uint64_t key;  // chain key of the sequence up to and including this entry
   std::source_location loc;
-  void* ret;  // return address of the acquisition, for sites inside std:: wrappers
+  // Where the acquisition ran, for sites that source_location cannot give (std RAII):
+  // an address in the function the fast path is inlined into (the user's, when
+  // optimized), and the return address of that function (the user's, at -O0, where
+  // std::lock_guard's constructor is a real call). Reports use the first that is user code.
+  void* pc;
+  void* ret;
   // The caller's frames when this acquisition took the slow path: names the user's
   // function even when the lock was taken inside std::lock_guard and friends.
   void* frames[held_frames];
@@ -119,8 +124,8 @@ struct class_entry {
 struct edge_site {
   std::source_location loc;       // acquisition of `to`
   std::source_location from_loc;  // acquisition of `from`, in the same thread
-  void* ret;
-  void* from_ret;
+  void *pc, *ret;
+  void *from_pc, *from_ret;
   std::uint32_t frames_at, frames_n;            // into the frame pool: `to`'s stack
   std::uint32_t from_frames_at, from_frames_n;  // and `from`'s
   std::uint32_t tid;

@@ -204,8 +204,8 @@ inline std::string symbolize(void* addr) {
 
 // A report site: the source location when it is the user's code; otherwise the first
 // frame outside std:: and lockorder:: of the recorded stack, or the return address.
-inline site make_site(const std::source_location& loc, void* ret, void* const* frames = nullptr,
-                      std::size_t n = 0) {
+inline site make_site(const std::source_location& loc, void* pc, void* ret,
+                      void* const* frames = nullptr, std::size_t n = 0) {
   site s;
   const bool user_loc = !internal_location(loc);
   if (user_loc) {
@@ -216,12 +216,17 @@ inline site make_site(const std::source_location& loc, void* ret, void* const* f
   std::vector<std::string> symbols;
   for (std::size_t i = 0; i < n; ++i) symbols.push_back(symbolize(frames[i]));
   if (!user_loc) {
-    for (const auto& sym : symbols)
+    for (void* a : {pc, ret}) {
+      if (!a) continue;
+      std::string sym = symbolize(a);
       if (!internal_symbol(sym)) {
-        s.function = sym;
+        s.function = std::move(sym);
         break;
       }
-    if (s.function.empty() && ret) s.function = symbolize(ret);
+    }
+    for (std::size_t i = 0; s.function.empty() && i < symbols.size(); ++i)
+      if (!internal_symbol(symbols[i])) s.function = symbols[i];
+    if (s.function.empty() && (pc || ret)) s.function = symbolize(pc ? pc : ret);
   }
   if (LOCKORDER_STACKTRACE) s.stack = std::move(symbols);
   return s;
@@ -246,7 +251,7 @@ inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, uns
 
 inline lock_info held_info(const validator_state& v, const held_entry& h) {
   return make_lock_info(v, h.cls, h.mode, h.instance,
-                        make_site(h.loc, h.ret, h.frames, h.nframes));
+                        make_site(h.loc, h.pc, h.ret, h.frames, h.nframes));
 }
 
 inline report base_report(const validator_state& v, const thread_state& t, report_kind kind) {
@@ -378,10 +383,10 @@ inline dependency edge_dependency(const validator_state& v, std::uint32_t index)
   dependency d;
   const bool from_r = !(e.kinds & (edge_nn | edge_nr)), to_r = !(e.kinds & (edge_nn | edge_rn));
   d.from = make_lock_info(v, e.from, from_r ? mode_recursive_read : 0, nullptr,
-                          make_site(s.from_loc, s.from_ret, v.frames + s.from_frames_at,
-                                    s.from_frames_n));
+                          make_site(s.from_loc, s.from_pc, s.from_ret,
+                                    v.frames + s.from_frames_at, s.from_frames_n));
   d.to = make_lock_info(v, e.to, to_r ? mode_recursive_read : 0, nullptr, {});
-  d.first_seen = make_site(s.loc, s.ret, v.frames + s.frames_at, s.frames_n);
+  d.first_seen = make_site(s.loc, s.pc, s.ret, v.frames + s.frames_at, s.frames_n);
   d.to.acquired_at = d.first_seen;
   d.from_acquired_at = d.from.acquired_at;
   d.thread = thread_label(v, s.tid);
@@ -430,7 +435,8 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
   }
   auto acquiring_info = [&] {
     return make_lock_info(v, e.cls, e.mode, e.instance,
-                          make_site(e.loc, e.ret, stack.frames(), stack.size(frames_per_edge)));
+                          make_site(e.loc, e.pc, e.ret, stack.frames(),
+                                    stack.size(frames_per_edge)));
   };
 
   // 1. The same class again: AA on this very lock, or possible recursive locking.
@@ -503,7 +509,9 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
         edge_site& s = v.sites[index];
         s.loc = e.loc;
         s.from_loc = h.loc;
+        s.pc = e.pc;
         s.ret = e.ret;
+        s.from_pc = h.pc;
         s.from_ret = h.ret;
         s.tid = t.tid;
         if (!pool_frames(v, stack.frames(), stack.size(frames_per_edge), s.frames_at,
@@ -567,13 +575,14 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
 // ---- hooks ----------------------------------------------------------------------------
 
 inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
-                       const std::source_location& loc, void* ret);
+                       const std::source_location& loc, void* pc, void* ret);
 
 // The rare cases: too many locks held, the thread's first acquisition, a nesting
 // subclass (its class id may need registering), a class the full table could not take.
 [[gnu::noinline]] inline void acquire_slow(const void* instance, std::uint32_t cls,
                                            unsigned subclass, unsigned mode,
-                                           const std::source_location& loc, void* ret) {
+                                           const std::source_location& loc, void* pc,
+                                           void* ret) {
   thread_state& t = tls;
   if (t.depth >= LOCKORDER_MAX_HELD) {
     if (++t.untracked == 1 && learning.load(std::memory_order_relaxed)) {
@@ -597,7 +606,7 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
   if (!t.tid) first_acquisition(t);
   if (subclass && cls)
     if (validator_state* v = state()) cls = subclass_id(*v, cls, subclass);
-  push_entry(t, instance, cls, mode, loc, ret);
+  push_entry(t, instance, cls, mode, loc, pc, ret);
 }
 
 // A chain key this thread has not cached: look in the global set, else validate.
@@ -607,13 +616,14 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
 }
 
 inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
-                       const std::source_location& loc, void* ret) {
+                       const std::source_location& loc, void* pc, void* ret) {
   const std::uint32_t d = t.depth;
   held_entry& e = t.held[d];
   e.instance = instance;
   e.cls = cls;
   e.mode = mode;
   e.loc = loc;
+  e.pc = pc;
   e.ret = ret;
   e.nframes = 0;
   if (d == 0) {
@@ -644,9 +654,11 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
                                            const std::source_location& loc) {
   (void)s;
   thread_state& t = tls;
+  void* const pc = current_pc();
+  void* const ret = __builtin_return_address(0);
   if (t.depth >= LOCKORDER_MAX_HELD || !t.tid || subclass || !cls) [[unlikely]]
-    return acquire_slow(instance, cls, subclass, mode, loc, current_pc());
-  push_entry(t, instance, cls, mode, loc, current_pc());
+    return acquire_slow(instance, cls, subclass, mode, loc, pc, ret);
+  push_entry(t, instance, cls, mode, loc, pc, ret);
 }
 
 inline void mark_held(lock_state& s, unsigned mode) noexcept {
@@ -709,7 +721,7 @@ inline void forget(const void* instance) noexcept {
     stack_capture st;
     st.take();
     r.acquiring = make_lock_info(*v, id, 0, instance,
-                                 make_site(loc, nullptr, st.frames(), st.size(frames_per_edge)));
+                                 make_site(loc, nullptr, nullptr, st.frames(), st.size(frames_per_edge)));
     reports.push_back(std::move(r));
   } catch (const std::bad_alloc&) {
   }
@@ -755,7 +767,7 @@ inline void destroy(lock_state& s, const void* instance, class_getter cls) noexc
     stack_capture st;
     st.take();
     r.acquiring = make_lock_info(*v, id, 0, instance,
-                                 make_site({}, nullptr, st.frames(), st.size(frames_per_edge)));
+                                 make_site({}, nullptr, nullptr, st.frames(), st.size(frames_per_edge)));
     r.message = "lockorder: a lock is destroyed while " +
                 (owner ? thread_label(*v, owner) + " holds it"
                        : std::to_string(readers) + " reader(s) hold it") + ".";
@@ -812,7 +824,7 @@ inline void stale_report(std::uint32_t used, std::uint32_t innermost,
     if (first_report(*v, report_kind::stale_context,
                      reinterpret_cast<std::uintptr_t>(loc.file_name()), loc.line())) {
       report r = base_report(*v, t, report_kind::stale_context);
-      const site at = make_site(loc, nullptr);
+      const site at = make_site(loc, nullptr, nullptr);
       r.message = "lockorder: a context of depth " + std::to_string(used) +
                   " was used at " + detail::describe_site(at) + ", but the thread's innermost "
                   "context has depth " + std::to_string(innermost) +
