@@ -68,6 +68,16 @@
 #define LOCKORDER_NAMESPACE_BEGIN namespace lockorder { inline namespace LOCKORDER_ABI {
 #define LOCKORDER_NAMESPACE_END } }
 
+// The validator's tables are sized by the macros above, so its internal names carry
+// them: translation units built with different sizes get separate validators instead
+// of one with mismatched tables (an ODR violation). Sizes must be integer literals.
+#define LOCKORDER_TABLES_NAME_(c, e, ch, h, s, st, d) tables_##c##_##e##_##ch##_##h##_##s##_##st##_##d
+#define LOCKORDER_TABLES_NAME(c, e, ch, h, s, st, d) LOCKORDER_TABLES_NAME_(c, e, ch, h, s, st, d)
+#define LOCKORDER_TABLES                                                                  \
+  LOCKORDER_TABLES_NAME(LOCKORDER_MAX_CLASSES, LOCKORDER_MAX_EDGES, LOCKORDER_MAX_CHAINS,  \
+                        LOCKORDER_MAX_HELD, LOCKORDER_MAX_SUBCLASSES, LOCKORDER_STACKTRACE, \
+                        LOCKORDER_STACK_DEPTH)
+
 // GCC 12 prints a failed static_assert's condition only in a note after the error line,
 // so class names in the condition would not reach the first error line. On GCC a call
 // to a deleted function carries them instead (its signature is the error line);

@@ -67,7 +67,12 @@ template <class E, class... Held>
 constexpr void diagnose_acquire() {
   using C = entry_class_t<E>;
   constexpr check_result r = check_acquire<E, Held...>();
-  if constexpr (r.kind == check_kind::order) {
+  // A nesting subclass taken again is reported as such: "class already held, use
+  // lock_nested" would not help someone who already did.
+  constexpr check_kind kind = r.kind == check_kind::same_class && entry_traits<E>::subclass != 0
+                                  ? check_kind::subclass_order
+                                  : r.kind;
+  if constexpr (kind == check_kind::order) {
     using H = entry_class_t<type_at_t<r.index, Held...>>;
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
     diagnostic::lock_order_violation<acquiring<C, level_v<C>>, while_holding<H, level_v<H>>>();  // lockorder: lock order violation: take the lower-level lock first, or change the levels
@@ -75,14 +80,14 @@ constexpr void diagnose_acquire() {
     static_assert(diagnostic::lock_order_violation<acquiring<C, level_v<C>>, while_holding<H, level_v<H>>>,
                   "lockorder: lock order violation: take the lower-level lock first, or change the levels");
 #endif
-  } else if constexpr (r.kind == check_kind::same_class) {
+  } else if constexpr (kind == check_kind::same_class) {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
     diagnostic::same_class_twice<acquiring<C, level_v<C>>, already_holding<C>>();  // lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class
 #else
     static_assert(diagnostic::same_class_twice<acquiring<C, level_v<C>>, already_holding<C>>,
                   "lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class");
 #endif
-  } else if constexpr (r.kind == check_kind::subclass_order) {
+  } else if constexpr (kind == check_kind::subclass_order) {
     constexpr unsigned held_sub = entry_traits<type_at_t<r.index, Held...>>::subclass;
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
     diagnostic::nesting_subclass_order<acquiring_subclass<C, entry_traits<E>::subclass>, while_holding_subclass<C, held_sub>>();  // lockorder: nesting subclasses must increase: take the lower subclass first
@@ -90,7 +95,7 @@ constexpr void diagnose_acquire() {
     static_assert(diagnostic::nesting_subclass_order<acquiring_subclass<C, entry_traits<E>::subclass>, while_holding_subclass<C, held_sub>>,
                   "lockorder: nesting subclasses must increase: take the lower subclass first");
 #endif
-  } else if constexpr (r.kind == check_kind::subclass_range) {
+  } else if constexpr (kind == check_kind::subclass_range) {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
     diagnostic::nesting_subclass_out_of_range<acquiring_subclass<C, entry_traits<E>::subclass>, subclasses_allowed<LOCKORDER_MAX_SUBCLASSES>>();  // lockorder: nesting subclass out of range (LOCKORDER_MAX_SUBCLASSES)
 #else
@@ -123,8 +128,15 @@ constexpr void diagnose_wait() {
   }
 }
 
-template <class L>
-constexpr bool check_lock_type() {
+// The lock types an acquisition accepts (a shared one needs a shared_mutex). A plain
+// trait, so testing it never evaluates a deleted carrier (GCC would add an error).
+template <class L, bool Shared>
+concept acceptable_lock =
+    lockorder_lock<L> && (!Shared || requires { requires L::lockorder_shared; });
+
+// Raises the one compile error that explains why L is not acceptable_lock<L, Shared>.
+template <class L, bool Shared>
+constexpr void diagnose_lock_type() {
   if constexpr (!lockorder_lock<L>) {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
     diagnostic::not_a_lockorder_lock<argument_type<L>>();  // lockorder: contexts take lockorder locks: wrap it as lockorder::mutex<Class, YourLock>
@@ -132,27 +144,23 @@ constexpr bool check_lock_type() {
     static_assert(diagnostic::not_a_lockorder_lock<argument_type<L>>,
                   "lockorder: contexts take lockorder locks: wrap it as lockorder::mutex<Class, YourLock>");
 #endif
-    return false;
-  } else {
-    return true;
-  }
-}
-
-template <class L>
-constexpr bool check_shared_lock_type() {
-  if constexpr (!check_lock_type<L>()) {
-    return false;
-  } else if constexpr (!L::lockorder_shared) {
+  } else if constexpr (Shared && !L::lockorder_shared) {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
     diagnostic::lock_shared_needs_a_shared_mutex<argument_type<L>>();  // lockorder: shared acquisition of an exclusive-only lock: use lockorder::shared_mutex
 #else
     static_assert(diagnostic::lock_shared_needs_a_shared_mutex<argument_type<L>>,
                   "lockorder: shared acquisition of an exclusive-only lock: use lockorder::shared_mutex");
 #endif
-    return false;
-  } else {
-    return true;
   }
+}
+
+// Index of the first false in Ok..., or sizeof...(Ok): lock_all() reports one lock only.
+template <bool... Ok>
+consteval std::size_t first_false() {
+  constexpr bool ok[] = {Ok...};
+  std::size_t i = 0;
+  while (i < sizeof...(Ok) && ok[i]) ++i;
+  return i;
 }
 
 template <class L> struct lock_class_of { using type = void; };
@@ -184,18 +192,14 @@ class context {
   /// Takes `m` exclusively. Compiles only if its class may follow every held class.
   template <class L>
   [[nodiscard]] auto lock(L& m, std::source_location site = std::source_location::current()) {
-    if constexpr (impl::check_lock_type<L>())
-      impl::diagnose_acquire<impl::lock_class_t<L>, Held...>();
-    return guard<L, Held..., impl::lock_class_t<L>>(enter(site), m, site);
+    return take<impl::lock_class_t<L>, false, false>(m, site);
   }
 
   /// Takes `m` shared (a reader). Same order rules as lock().
   template <class L>
   [[nodiscard]] auto lock_shared(L& m,
                                  std::source_location site = std::source_location::current()) {
-    if constexpr (impl::check_shared_lock_type<L>())
-      impl::diagnose_acquire<shared<impl::lock_class_t<L>>, Held...>();
-    return guard<L, Held..., shared<impl::lock_class_t<L>>>(enter(site), m, site);
+    return take<shared<impl::lock_class_t<L>>, true, false>(m, site);
   }
 
   /// Takes `m` as nesting subclass N of its class (lockdep's mutex_lock_nested): the same
@@ -203,25 +207,21 @@ class context {
   template <unsigned N, class L>
   [[nodiscard]] auto lock_nested(L& m,
                                  std::source_location site = std::source_location::current()) {
-    if constexpr (impl::check_lock_type<L>())
-      impl::diagnose_acquire<nested<impl::lock_class_t<L>, N>, Held...>();
-    return guard<L, Held..., nested<impl::lock_class_t<L>, N>>(enter(site), m, site);
+    return take<nested<impl::lock_class_t<L>, N>, false, false>(m, site);
   }
 
   /// Tries to take `m`; never blocks, so it may go against the order. The guard owns the
   /// lock only if it converts to true; either way, later locks must follow it.
   template <class L>
   [[nodiscard]] auto try_lock(L& m, std::source_location site = std::source_location::current()) {
-    impl::check_lock_type<L>();
-    return guard<L, Held..., tried<impl::lock_class_t<L>>>(enter(site), m, site);
+    return take<tried<impl::lock_class_t<L>>, false, true>(m, site);
   }
 
   /// try_lock() for a shared acquisition.
   template <class L>
   [[nodiscard]] auto try_lock_shared(L& m,
                                      std::source_location site = std::source_location::current()) {
-    impl::check_shared_lock_type<L>();
-    return guard<L, Held..., tried<shared<impl::lock_class_t<L>>>>(enter(site), m, site);
+    return take<tried<shared<impl::lock_class_t<L>>>, true, true>(m, site);
   }
 
   /// Takes several locks as one step. Their levels must all be above every held level;
@@ -229,8 +229,7 @@ class context {
   /// class, say) by increasing address, which is deadlock free for any set of threads.
   template <class... L>
     requires(sizeof...(L) >= 1)
-  [[nodiscard]] auto lock_all(L&... m)
-      -> group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>;
+  [[nodiscard]] auto lock_all(L&... m);
 
   /// Waits for completion `c`. Compiles only if every held level is below c's level: the
   /// completer may need any lock ranked below the completion (docs/concepts.md#waits).
@@ -263,6 +262,20 @@ class context {
  protected:
   context() = default;
   explicit context(impl::context_depth d) : depth_(d) {}
+
+  // Every single-lock acquisition: check the lock type, then the order (a try_lock has
+  // none to check), then build the guard. A rejected lock type yields a bare context
+  // instead, so its one error is not followed by errors from inside the guard.
+  template <class E, bool Shared, bool Try, class L>
+  auto take(L& m, const std::source_location& site) {
+    if constexpr (!impl::acceptable_lock<L, Shared>) {
+      impl::diagnose_lock_type<L, Shared>();
+      return context<Held...>{};
+    } else {
+      if constexpr (!Try) impl::diagnose_acquire<E, Held...>();
+      return guard<L, Held..., E>(enter(site), m, site);
+    }
+  }
 
   // Checks that this context is the thread's innermost one and opens a child.
   impl::context_depth enter(const std::source_location& site) {
@@ -471,37 +484,43 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
 
 namespace impl {
 using namespace ::lockorder::detail;
-template <class... L>
-constexpr bool check_lock_all() {
-  if constexpr (!(check_lock_type<L>() && ...)) {
-    return false;
-  } else {
-    using first = lock_class_t<type_at_t<0, L...>>;
-    constexpr bool mixed_unranked =
-        !(is_ranked_v<lock_class_t<L>> && ...) && !(std::is_same_v<lock_class_t<L>, first> && ...);
-    if constexpr (mixed_unranked) {
+// lock_all() sorts by level, so it cannot order unranked locks of different classes.
+template <class First, class... C>
+inline constexpr bool mixed_unranked_v =
+    !(is_ranked_v<First> && ... && is_ranked_v<C>) && !(std::is_same_v<C, First> && ...);
+
+template <class... C>
+constexpr void diagnose_mixed_unranked() {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-      diagnostic::lock_all_cannot_order_unranked<lock_class_t<L>...>();  // lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together
+  diagnostic::lock_all_cannot_order_unranked<C...>();  // lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together
 #else
-      static_assert(diagnostic::lock_all_cannot_order_unranked<lock_class_t<L>...>,
-                    "lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together");
+  static_assert(diagnostic::lock_all_cannot_order_unranked<C...>,
+                "lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together");
 #endif
-    }
-    return !mixed_unranked;
-  }
 }
 }  // namespace impl
 
+// One error per call, for the first offending lock; a rejected lock type yields a bare
+// context, so nothing inside group_guard adds errors of its own.
 template <class... Held>
 template <class... L>
   requires(sizeof...(L) >= 1)
-auto context<Held...>::lock_all(L&... m)
-    -> group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...> {
-  if constexpr (impl::check_lock_all<L...>())
-    (impl::diagnose_acquire<impl::lock_class_t<L>, Held...>(), ...);
-  const auto site = std::source_location::current();
-  return group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>(enter(site),
-                                                                             std::tie(m...), site);
+auto context<Held...>::lock_all(L&... m) {
+  constexpr std::size_t bad_type = impl::first_false<impl::acceptable_lock<L, false>...>();
+  if constexpr (bad_type < sizeof...(L)) {
+    impl::diagnose_lock_type<impl::type_at_t<bad_type, L...>, false>();
+    return context<Held...>{};
+  } else {
+    constexpr std::size_t bad = impl::first_false<
+        impl::acquire_ok<context<Held...>, impl::lock_class_t<L>>::value...>();
+    if constexpr (impl::mixed_unranked_v<impl::lock_class_t<L>...>)
+      impl::diagnose_mixed_unranked<impl::lock_class_t<L>...>();
+    else if constexpr (bad < sizeof...(L))
+      impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>();
+    const auto site = std::source_location::current();
+    return group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>(
+        enter(site), std::tie(m...), site);
+  }
 }
 
 LOCKORDER_NAMESPACE_END

@@ -12,6 +12,12 @@
 
 #if defined(LOCKORDER_BENCH_ABSL)
 #include <absl/synchronization/mutex.h>
+
+// absl::Mutex with its deadlock detection reporting (not aborting) on cycles.
+[[maybe_unused]] static const bool absl_mode = [] {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kReport);
+  return true;
+}();
 #endif
 
 LOCKORDER_CLASS(bench_a, 10);

@@ -36,6 +36,7 @@
 #include <sched.h>
 
 namespace lockorder::detail::rt {
+inline namespace LOCKORDER_TABLES {
 
 // ---- modes and per-lock state -------------------------------------------------------
 
@@ -228,6 +229,7 @@ std::uint32_t context_enter(std::uint32_t parent, const std::source_location& lo
 void context_leave(std::uint32_t depth) noexcept;
 void context_check(std::uint32_t depth, const std::source_location& loc);
 
+}  // namespace LOCKORDER_TABLES
 }  // namespace lockorder::detail::rt
 
 #include <lockorder/detail/validator_impl.hpp>

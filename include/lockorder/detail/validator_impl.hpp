@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 namespace lockorder::detail::rt {
+inline namespace LOCKORDER_TABLES {
 
 // ---- basics -----------------------------------------------------------------------------
 
@@ -862,4 +863,5 @@ inline void context_check(std::uint32_t depth, const std::source_location& loc) 
   if (depth != top) stale_report(depth, top, loc);
 }
 
+}  // namespace LOCKORDER_TABLES
 }  // namespace lockorder::detail::rt
