@@ -1,0 +1,43 @@
+// LOCKORDER_STACKTRACE=1: every dependency of a cycle carries the stack where it was
+// first seen, and text() prints it.
+#define LOCKORDER_STACKTRACE 1
+#include <lockorder/lockorder.hpp>
+
+#include <cstdio>
+#include <string>
+#include <thread>
+
+LOCKORDER_CLASS(st_outer);
+LOCKORDER_CLASS(st_inner);
+
+lockorder::mutex<st_outer> outer;
+lockorder::mutex<st_inner> inner;
+
+[[gnu::noinline]] void forward_path() {
+  std::lock_guard a(outer);
+  std::lock_guard b(inner);
+}
+[[gnu::noinline]] void backward_path() {
+  std::lock_guard b(inner);
+  std::lock_guard a(outer);
+}
+
+int main() {
+  int failures = 0, reports = 0;
+  lockorder::set_report_handler([&](const lockorder::report& r) {
+    ++reports;
+    for (const auto& d : r.chain) {
+      if (d.first_seen.stack.size() < 2) ++failures;
+      bool names_path = false;
+      for (const auto& f : d.first_seen.stack)
+        names_path |= f.find("_path") != std::string::npos;
+      if (!names_path) ++failures;
+    }
+    if (r.text().find("forward_path") == std::string::npos) ++failures;
+    std::fputs(r.text().c_str(), stdout);
+  });
+  std::thread(forward_path).join();
+  backward_path();
+  std::printf("stacktrace: %d report(s), %d failed check(s)\n", reports, failures);
+  return reports == 1 && failures == 0 ? 0 : 1;
+}
