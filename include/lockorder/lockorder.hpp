@@ -6,4 +6,6 @@
 #include <lockorder/lock_class.hpp>
 #include <lockorder/mutex.hpp>
 #include <lockorder/context.hpp>
+#include <lockorder/completion.hpp>
+#include <lockorder/annotation.hpp>
 #include <lockorder/report.hpp>

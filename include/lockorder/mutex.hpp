@@ -117,6 +117,16 @@ class lock_base {
   void unlock() { lock_.unlock(); }
 #endif
 
+  /// Checks an acquisition here, as lock() and unlock() would, without taking the lock
+  /// (lockdep's might_lock): for paths that take it only sometimes.
+#if LOCKORDER_RUNTIME
+  void might_lock(std::source_location site = std::source_location::current()) {
+    rt::wait_point(this, rt::class_of<C>(state_), rt::mode_exclusive, site);
+  }
+#else
+  void might_lock() {}
+#endif
+
   /// The underlying lock, for code that must hand it to an API that wants it.
   /// Acquisitions made through it are not checked.
   L& native() noexcept { return lock_; }
@@ -180,6 +190,13 @@ class shared_mutex : public impl::lock_base<C, L> {
     if (impl::rt::release(this->state_, this, &impl::rt::class_of<C>, site))
       this->lock_.unlock_shared();
   }
+  /// might_lock() for a shared acquisition (lockdep's might_lock_read; the kernel's
+  /// might_fault() is this on the address-space lock).
+  void might_lock_shared(std::source_location site = std::source_location::current()) {
+    namespace rt = impl::rt;
+    rt::wait_point(this, rt::class_of<C>(this->state_),
+                   reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, site);
+  }
 
  private:
   friend struct impl::lock_access;
@@ -201,6 +218,7 @@ class shared_mutex : public impl::lock_base<C, L> {
   void lock_shared() { this->lock_.lock_shared(); }
   bool try_lock_shared() { return this->lock_.try_lock_shared(); }
   void unlock_shared() { this->lock_.unlock_shared(); }
+  void might_lock_shared() {}
 #endif
 };
 

@@ -42,6 +42,10 @@ std::string_view to_string(report_kind k) noexcept;
 
 enum class lock_mode { exclusive, shared, recursive_read };
 
+/// What was done with a class: a lock taken, a completion waited for or signalled, or a
+/// signalling section entered (completion.hpp).
+enum class lock_op { acquire, wait, complete, section };
+
 /// Where something happened: a source location when one is known, else the symbolized
 /// return address of the acquisition. `stack` holds further frames when recorded.
 struct site {
@@ -60,16 +64,21 @@ struct lock_info {
   unsigned subclass = 0;
   lock_mode mode = lock_mode::exclusive;
   bool is_try = false;
+  bool is_completion = false;  ///< the class is used as a completion (shown "(completion)")
+  lock_op op = lock_op::acquire;
   const void* instance = nullptr;
   site acquired_at;
 };
 
 /// One dependency "`to` was taken while `from` was held", with where it was first seen.
+/// For a dependency out of a completion (op complete/section): `from` is the completion
+/// and `to` a lock held when it was signalled (or taken inside its signalling section).
 struct dependency {
   lock_info from;
   lock_info to;
-  site first_seen;        ///< where `to` was acquired
-  site from_acquired_at;  ///< where `from` had been acquired, in that same thread
+  lock_op how = lock_op::acquire;  ///< acquire / wait: `to` was; complete: `from` was
+  site first_seen;        ///< where it happened: `to` acquired (waited), or `from` signalled
+  site from_acquired_at;  ///< where the other lock had been acquired, in that same thread
   std::string thread;     ///< the thread that first showed it
   std::string rationale;  ///< the declared reason for this order, when one exists
 };

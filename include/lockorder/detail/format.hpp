@@ -38,6 +38,8 @@ inline void append_stack(std::string& out, const site& s, const char* indent) {
 }
 
 inline std::string lock_verb(const lock_info& l) {
+  if (l.op == lock_op::wait) return "wait(";
+  if (l.op == lock_op::complete) return "complete(";
   return l.mode == lock_mode::exclusive ? "lock(" : "rlock(";
 }
 
@@ -74,8 +76,13 @@ inline void append_scenario(std::string& out, const report& r) {
            "for the second):\n\n";
     for (std::size_t i = 0; i < c.size(); ++i) {
       const auto& d = c[(i + c.size() - 1) % c.size()];
-      out += "  thread " + std::to_string(i) + ": " + lock_verb(d.from) + d.from.class_name +
-             ");  then " + lock_verb(d.to) + d.to.class_name + ");\n";
+      out += "  thread " + std::to_string(i) + ": ";
+      if (d.from.is_completion)
+        out += "lock(" + d.to.class_name + ") before complete(" + d.from.class_name + ");\n";
+      else
+        out += lock_verb(d.from) + d.from.class_name + ");  then " +
+               (d.to.is_completion ? std::string("wait(") : lock_verb(d.to)) + d.to.class_name +
+               ");\n";
     }
   }
 }
@@ -93,12 +100,26 @@ inline void append_held(std::string& out, const report& r) {
 
 inline void append_dependency(std::string& out, const dependency& d, std::size_t n) {
   out += "\n-> #" + std::to_string(n) + " (" + d.to.class_name + "):\n";
-  out += "       taken after " + d.from.class_name + " at " + describe_site(d.first_seen);
-  if (!d.thread.empty()) out += " [thread " + d.thread + "]";
-  out += "\n";
-  if (d.from_acquired_at.known())
-    out += "       where " + d.from.class_name + " was taken at " +
-           describe_site(d.from_acquired_at) + "\n";
+  const std::string thread = d.thread.empty() ? "" : " [thread " + d.thread + "]";
+  if (d.how == lock_op::complete) {
+    out += "       held when " + d.from.class_name + " was signalled at " +
+           describe_site(d.first_seen) + thread + "\n";
+    if (d.from_acquired_at.known())
+      out += "       where " + d.to.class_name + " was taken at " +
+             describe_site(d.from_acquired_at) + "\n";
+  } else {
+    const bool in_section = d.from.is_completion;
+    out += "       " +
+           std::string(d.how == lock_op::wait ? "waited for while holding "
+                       : in_section           ? "taken inside the signalling section of "
+                                              : "taken after ") +
+           d.from.class_name + " at " + describe_site(d.first_seen) + thread + "\n";
+    if (d.from_acquired_at.known())
+      out += "       where " +
+             (in_section ? "the section of " + d.from.class_name + " was opened"
+                         : d.from.class_name + " was taken") +
+             " at " + describe_site(d.from_acquired_at) + "\n";
+  }
   if (!d.rationale.empty()) out += "       declared order: " + d.rationale + "\n";
   append_stack(out, d.first_seen, "         ");
 }
@@ -122,10 +143,12 @@ inline std::string report::text() const {
   }
   out += "\n" + dash + "\n" + message + "\n";
   if (has_acquiring) {
-    out += "\n" + thread + " is trying to acquire lock:\n  " +
-           describe_lock(acquiring, true) + "\n";
-    if (kind == report_kind::bad_unlock || kind == report_kind::destroyed_while_held)
-      out.replace(out.find("is trying to acquire"), 20, "is releasing or freeing");
+    const char* doing = kind == report_kind::bad_unlock || kind == report_kind::destroyed_while_held
+                            ? " is releasing or freeing lock:\n  "
+                        : acquiring.op == lock_op::wait     ? " is trying to wait for:\n  "
+                        : acquiring.op == lock_op::complete ? " is trying to signal:\n  "
+                                                            : " is trying to acquire lock:\n  ";
+    out += "\n" + thread + doing + describe_lock(acquiring, true) + "\n";
   }
   if (kind == report_kind::circular_dependency && !chain.empty()) {
     out += "\nbut task is already holding lock:\n  " + describe_lock(chain.back().from, true) +

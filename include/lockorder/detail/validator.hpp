@@ -46,7 +46,10 @@ inline constexpr unsigned mode_recursive_read = 2;  // shared, readers never wai
 inline constexpr unsigned mode_kind_mask = 3;
 inline constexpr unsigned mode_try = 4;             // taken by a try-lock: no edge into it
 inline constexpr unsigned mode_group_next = 8;      // same lock_all() group as the entry below
-inline constexpr unsigned mode_wait = 16;           // a wait/complete: acquired and released at once
+inline constexpr unsigned mode_wait = 16;           // waiting for a completion: taken and dropped at once
+inline constexpr unsigned mode_complete = 32;       // signalling one: completion -> every held lock
+inline constexpr unsigned mode_section = 64;        // a signalling section: held, no edge into it
+inline constexpr unsigned mode_skip_top = 128;      // a wait that releases the top lock (a condvar's)
 
 /// What a lockorder lock carries when the runtime is on.
 struct lock_state {
@@ -118,6 +121,7 @@ struct class_entry {
   std::uint32_t base;      // the class this is a nesting subclass of (itself if none)
   std::uint32_t family;    // the static class an own class was made from (else base):
                            // levels order families; within one, order is learned
+  bool completion;         // used as a completion: reports say "(completion)name"
   std::uint32_t subclass;
   std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
 };
@@ -130,6 +134,7 @@ struct edge_site {
   std::uint32_t frames_at, frames_n;            // into the frame pool: `to`'s stack
   std::uint32_t from_frames_at, from_frames_n;  // and `from`'s
   std::uint32_t tid;
+  lock_op how;  // complete: `from` is a completion signalled at `loc` while `to` was held
 };
 
 inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
@@ -224,6 +229,11 @@ void locked(lock_state& s, const void* instance, unsigned mode, F&& do_lock) {
   }
   mark_held(s, mode);
 }
+
+/// A momentary acquisition: validated like one, never held. For waits on and signals of
+/// completions (mode_wait, mode_wait | mode_skip_top, mode_complete) and might_lock().
+void wait_point(const void* instance, std::uint32_t cls, unsigned mode,
+                const std::source_location& loc);
 
 std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc);
 void context_leave(std::uint32_t depth) noexcept;

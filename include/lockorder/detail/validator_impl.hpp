@@ -36,7 +36,7 @@ inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
 // Chain key of a sequence extended by one entry. One multiply: the tables index with
 // the product's high bits, which depend on every bit of the input. Never 0 (= empty).
 inline std::uint64_t chain_mix(std::uint64_t h, std::uint32_t cls, unsigned mode) noexcept {
-  return ((h ^ ((std::uint64_t{cls} << 8) | (mode & 0x1f))) * 0x9e3779b97f4a7c15ULL) | 1;
+  return ((h ^ ((std::uint64_t{cls} << 8) | (mode & 0xff))) * 0x9e3779b97f4a7c15ULL) | 1;
 }
 inline constexpr int chain_bits = std::countr_zero(unsigned(LOCKORDER_MAX_CHAINS));
 inline constexpr int cache_bits = std::countr_zero(thread_cache_size);
@@ -237,14 +237,19 @@ inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, uns
                                 const void* instance, site where) {
   lock_info l;
   const class_entry& c = v.cls[cls];
-  l.class_name = c.name;
+  l.class_name = c.completion ? std::string("(completion)") + c.name : std::string(c.name);
   l.ranked = c.ranked;
   l.level = c.level;
   l.subclass = c.subclass;
   l.mode = (mode & mode_kind_mask) == mode_exclusive ? lock_mode::exclusive
            : (mode & mode_kind_mask) == mode_read    ? lock_mode::shared
                                                      : lock_mode::recursive_read;
-  l.is_try = mode & mode_try;
+  l.is_try = (mode & (mode_try | mode_section)) == mode_try;
+  l.is_completion = c.completion;
+  l.op = mode & mode_wait       ? lock_op::wait
+         : mode & mode_complete ? lock_op::complete
+         : mode & mode_section  ? lock_op::section
+                                : lock_op::acquire;
   l.instance = instance;
   l.acquired_at = std::move(where);
   return l;
@@ -390,6 +395,13 @@ inline dependency edge_dependency(const validator_state& v, std::uint32_t index)
   d.first_seen = make_site(s.loc, s.pc, s.ret, v.frames + s.frames_at, s.frames_n);
   d.to.acquired_at = d.first_seen;
   d.from_acquired_at = d.from.acquired_at;
+  d.how = s.how;
+  if (s.how == lock_op::complete) {  // `from` was signalled at loc; `to` had been taken
+    d.from.op = lock_op::complete;
+    d.to.acquired_at = d.from.acquired_at;
+  } else if (s.how == lock_op::wait) {
+    d.to.op = lock_op::wait;
+  }
   d.thread = thread_label(v, s.tid);
   return d;
 }
@@ -440,17 +452,26 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
                                     stack.size(frames_per_edge)));
   };
 
-  // 1. The same class again: AA on this very lock, or possible recursive locking.
-  for (std::uint32_t i = 0; i < t.depth; ++i) {
+  const bool is_wait = e.mode & mode_wait;
+  const bool is_complete = e.mode & mode_complete;
+  if (e.mode & (mode_wait | mode_complete | mode_section)) v.cls[e.cls].completion = true;
+  const std::uint32_t below = e.mode & mode_skip_top && group > 0 ? group - 1 : group;
+
+  // 1. The same class again: AA on this very lock, or possible recursive locking. (A
+  //    completion may be signalled while held: its signalling section.)
+  for (std::uint32_t i = 0; i < below && !is_complete; ++i) {
     const held_entry& h = t.held[i];
-    if (h.cls != e.cls || i >= group) continue;
+    if (h.cls != e.cls) continue;
     if (e_reader && (h.mode & mode_kind_mask) == mode_recursive_read) continue;
     if (is_try && h.instance != e.instance) continue;
     if (!first_report(v, report_kind::recursive_lock, e.cls, h.instance == e.instance)) continue;
     report r = base_report(v, t, report_kind::recursive_lock);
     r.has_acquiring = true;
     r.acquiring = acquiring_info();
-    r.message = h.instance == e.instance
+    r.message = is_wait
+        ? "lockorder: " + r.thread + " waits for " + ec.name +
+              " inside a signalling section of it: it waits for itself."
+        : h.instance == e.instance
         ? "lockorder: " + r.thread + " takes " + ec.name +
               " again while holding this very lock: it will deadlock on itself."
         : "lockorder: " + r.thread + " takes a second lock of class " + ec.name +
@@ -460,13 +481,19 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
     break;
   }
 
-  // 2. Declared levels: reported at once, even before any cycle exists.
+  // 2. Declared levels: reported at once, even before any cycle exists. Locks held when
+  //    signalling a completion must rank above it (the waiter may hold lower ones).
+  auto level_broken = [&](const class_entry& hc) {
+    return ec.ranked && hc.ranked && hc.family != ec.family &&
+           (is_complete ? hc.level <= ec.level : hc.level >= ec.level);
+  };
   std::uint32_t worst = t.depth;
   if (ec.ranked && !is_try) {
-    for (std::uint32_t i = 0; i < group; ++i) {
+    for (std::uint32_t i = 0; i < below; ++i) {
       const class_entry& hc = v.cls[t.held[i].cls];
-      if (hc.ranked && hc.family != ec.family && hc.level >= ec.level &&
-          (worst == t.depth || hc.level > v.cls[t.held[worst].cls].level))
+      if (level_broken(hc) && (worst == t.depth || (is_complete
+                                                        ? hc.level < v.cls[t.held[worst].cls].level
+                                                        : hc.level > v.cls[t.held[worst].cls].level)))
         worst = i;
     }
     if (worst != t.depth &&
@@ -479,76 +506,98 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
       dependency d;
       d.from = held_info(v, h);
       d.to = r.acquiring;
+      d.how = r.acquiring.op;
       d.first_seen = r.acquiring.acquired_at;
       d.from_acquired_at = d.from.acquired_at;
       d.thread = r.thread;
-      r.message = "lockorder: " + r.thread + " acquires " + ec.name + " (level " +
-                  std::to_string(ec.level) + ") while holding " + d.from.class_name +
-                  " (level " + std::to_string(d.from.level) + "); " + std::string(ec.name) +
-                  " must be taken first.";
+      const std::string held_desc = d.from.class_name + " (level " +
+                                    std::to_string(d.from.level) + ")";
+      const std::string this_desc = r.acquiring.class_name + " (level " +
+                                    std::to_string(ec.level) + ")";
+      r.message = is_complete
+          ? "lockorder: " + r.thread + " signals " + this_desc + " while holding " + held_desc +
+                "; a waiter may hold " + d.from.class_name + ": release it before signalling."
+          : "lockorder: " + r.thread + (is_wait ? " waits for " : " acquires ") + this_desc +
+                " while holding " + held_desc + "; " + r.acquiring.class_name +
+                (is_wait ? " must be waited for first." : " must be taken first.");
       r.chain.push_back(std::move(d));
       out.push_back(std::move(r));
     }
   }
 
-  // 3. Edges from the nearest held lock (and try-locks and group members above it).
-  if (is_try) return;
-  for (std::uint32_t i = group; i-- > 0;) {
-    const held_entry& h = t.held[i];
+  // 3. Learn `from` -> `to`; on a cycle, report it with every edge's first-seen site.
+  //    `reverse`: the completion e -> a held lock h (signalled while h is held).
+  auto learn = [&](const held_entry& h, bool reverse) -> bool {
     const class_entry& hc = v.cls[h.cls];
-    const bool more = (h.mode & (mode_try | mode_group_next)) != 0;
-    const bool broken_level =
-        ec.ranked && hc.ranked && hc.family != ec.family && hc.level >= ec.level;
-    if (h.cls != e.cls && !broken_level) {  // a level break is reported above, not learned
-      const bool h_reader = (h.mode & mode_kind_mask) == mode_recursive_read;
-      std::size_t path_len = 0;
-      std::uint32_t index = 0;
-      const auto res = v.graph.add_edge(h.cls, e.cls, edge_kind(h_reader, e_reader), v.path,
-                                        path_len, index);
-      using res_t = decltype(res);
-      if (res == res_t::added) {
-        edge_site& s = v.sites[index];
-        s.loc = e.loc;
-        s.from_loc = h.loc;
-        s.pc = e.pc;
-        s.ret = e.ret;
-        s.from_pc = h.pc;
-        s.from_ret = h.ret;
-        s.tid = t.tid;
-        if (!pool_frames(v, stack.frames(), stack.size(frames_per_edge), s.frames_at,
-                         s.frames_n) ||
-            !pool_frames(v, h.frames, h.nframes, s.from_frames_at, s.from_frames_n))
-          say_limit(v, 3, "stack frame", out);
-      } else if (res == res_t::cycle) {
-        if (first_report(v, report_kind::circular_dependency, h.cls, e.cls)) {
-          report r = base_report(v, t, report_kind::circular_dependency);
-          r.has_acquiring = true;
-          r.acquiring = acquiring_info();
-          for (std::size_t k = 0; k < path_len; ++k)
-            r.chain.push_back(edge_dependency(v, v.path[k]));
-          dependency now;
-          now.from = held_info(v, h);
-          now.to = r.acquiring;
-          now.first_seen = r.acquiring.acquired_at;
-          now.from_acquired_at = now.from.acquired_at;
-          now.thread = r.thread;
-          r.chain.push_back(std::move(now));
-          r.message = "lockorder: " + r.thread + " acquires " + ec.name + " while holding " +
-                      hc.name + ", but " + ec.name + " --> " + hc.name +
-                      " was seen before: a cycle of " + std::to_string(r.chain.size()) +
-                      " dependencies, a possible deadlock.";
-          out.push_back(std::move(r));
-        }
-      } else if (res == res_t::full) {
-        say_limit(v, 1, "LOCKORDER_MAX_EDGES", out);
-        return;
+    if (h.cls == e.cls || level_broken(hc)) return true;  // a level break is not learned
+    const bool h_reader = (h.mode & mode_kind_mask) == mode_recursive_read;
+    const std::uint32_t from = reverse ? e.cls : h.cls, to = reverse ? h.cls : e.cls;
+    std::size_t path_len = 0;
+    std::uint32_t index = 0;
+    const auto res = v.graph.add_edge(
+        from, to, reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader), v.path,
+        path_len, index);
+    using res_t = decltype(res);
+    if (res == res_t::added) {
+      edge_site& s = v.sites[index];
+      s.loc = e.loc;
+      s.from_loc = h.loc;
+      s.pc = e.pc;
+      s.ret = e.ret;
+      s.from_pc = h.pc;
+      s.from_ret = h.ret;
+      s.tid = t.tid;
+      s.how = reverse ? lock_op::complete : is_wait ? lock_op::wait : lock_op::acquire;
+      if (!pool_frames(v, stack.frames(), stack.size(frames_per_edge), s.frames_at,
+                       s.frames_n) ||
+          !pool_frames(v, h.frames, h.nframes, s.from_frames_at, s.from_frames_n))
+        say_limit(v, 3, "stack frame", out);
+    } else if (res == res_t::cycle) {
+      if (first_report(v, report_kind::circular_dependency, from, to)) {
+        report r = base_report(v, t, report_kind::circular_dependency);
+        r.has_acquiring = true;
+        r.acquiring = acquiring_info();
+        for (std::size_t k = 0; k < path_len; ++k)
+          r.chain.push_back(edge_dependency(v, v.path[k]));
+        dependency now;
+        lock_info held = held_info(v, h);
+        now.from = reverse ? r.acquiring : held;
+        now.to = reverse ? held : r.acquiring;
+        now.how = reverse ? lock_op::complete : r.acquiring.op;
+        now.first_seen = r.acquiring.acquired_at;
+        now.from_acquired_at = held.acquired_at;
+        now.thread = r.thread;
+        r.chain.push_back(std::move(now));
+        const std::string& a = r.chain.back().from.class_name;
+        const std::string& b = r.chain.back().to.class_name;
+        r.message = "lockorder: " + r.thread +
+                    (reverse ? " signals " + a + " while holding " + b
+                             : (is_wait ? " waits for " : " acquires ") + b + " while holding " + a) +
+                    ", but " + b + " --> " + a + " was seen before: a cycle of " +
+                    std::to_string(r.chain.size()) + " dependencies, a possible deadlock.";
+        out.push_back(std::move(r));
       }
+    } else if (res == res_t::full) {
+      say_limit(v, 1, "LOCKORDER_MAX_EDGES", out);
+      return false;
     }
-    if (!more) break;
+    return true;
+  };
+
+  if (is_complete) {  // the completion depends on every lock its signaller holds
+    for (std::uint32_t i = t.depth; i-- > 0;)
+      if (!learn(t.held[i], true)) return;
+    return;
+  }
+  if (is_try) return;  // (a signalling section is entered like a try-lock)
+  // The nearest held lock (and try-locks and group members above it).
+  for (std::uint32_t i = below; i-- > 0;) {
+    if (!learn(t.held[i], false)) return;
+    if (!(t.held[i].mode & (mode_try | mode_group_next))) break;
   }
 }
 
-[[gnu::noinline]] inline void validate(thread_state& t, held_entry& e) {
+inline void validate(thread_state& t, held_entry& e) {
   validator_state* v = state();
   if (!v) return;
   std::vector<report> reports;
@@ -660,6 +709,17 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
   if (t.depth >= LOCKORDER_MAX_HELD || !t.tid || subclass || !cls) [[unlikely]]
     return acquire_slow(instance, cls, subclass, mode, loc, pc, ret);
   push_entry(t, instance, cls, mode, loc, pc, ret);
+}
+
+inline void wait_point(const void* instance, std::uint32_t cls, unsigned mode,
+                       const std::source_location& loc) {
+  thread_state& t = tls;
+  if (t.depth >= LOCKORDER_MAX_HELD || !cls) return;
+  if (!t.tid) first_acquisition(t);
+  if (t.depth == 0) return;  // nothing held: nothing to learn or check
+  // Validated as an entry on top of the held stack, then dropped: never held.
+  push_entry(t, instance, cls, mode, loc, current_pc(), __builtin_return_address(0));
+  --t.depth;
 }
 
 inline void mark_held(lock_state& s, unsigned mode) noexcept {

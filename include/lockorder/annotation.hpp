@@ -1,0 +1,46 @@
+// lockorder/annotation.hpp — pseudo-locks: classes with no lock behind them that code
+// acquires around a region, or acquires and releases at once to say "this may happen
+// here" (lockdep's lockdep_map, lock_map_acquire, might_lock).
+//
+// They take part in ordering like locks, at compile time (through contexts) and at run
+// time. The seeds' patterns: "may allocate" (fs_reclaim: an allocation may enter reclaim,
+// which takes what reclaim takes), "may fault" (might_fault: a shared acquisition of the
+// address-space lock), "notifier section" (mmu_notifier_invalidate_range_start: held
+// around callbacks). Example: examples/seed-001-nouveau-svmm.cpp.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/lock_class.hpp>
+#include <lockorder/mutex.hpp>
+
+#include <source_location>
+
+namespace lockorder {
+
+/// The lock under an annotation: nothing. Acquiring it never blocks.
+struct no_lock {
+  void lock() noexcept {}
+  bool try_lock() noexcept { return true; }
+  void unlock() noexcept {}
+  void lock_shared() noexcept {}
+  bool try_lock_shared() noexcept { return true; }
+  void unlock_shared() noexcept {}
+};
+/// Two "readers" of an annotation never wait for each other.
+template <>
+inline constexpr bool reader_recursive_v<no_lock> = true;
+
+}  // namespace lockorder
+
+LOCKORDER_NAMESPACE_BEGIN
+
+/// A pseudo-lock of class C. Lock it (exclusive or shared) around a region with any of
+/// the usual means (contexts, std::lock_guard, std::shared_lock), or call might_lock() /
+/// might_lock_shared() where the region may happen. Costs nothing with the runtime off.
+template <lock_class C>
+class annotation : public shared_mutex<C, no_lock> {
+ public:
+  using shared_mutex<C, no_lock>::shared_mutex;
+};
+
+LOCKORDER_NAMESPACE_END

@@ -1,0 +1,161 @@
+// lockorder/completion.hpp — completions: wait()/complete() with lock ordering, and
+// signalling sections (code that must finish before a completion can fire).
+//
+// A completion has a class like a lock. Waiting while holding H means "H -> completion":
+// whoever signals it must not need H. Signalling while holding L means "completion -> L"
+// (the signaller needed L first), and so does taking L inside a signalling section.
+// A cycle through a completion is reported like any other, with the wait and signal
+// sites. Timed waits (wait_for, wait_until) recover by themselves and record nothing.
+// Examples: examples/060-completions.cpp, examples/seed-004-kthread-park.cpp.
+//
+// Compile time (through a context): ctx.wait(c) needs every held level below c's;
+// ctx.complete(c) needs every held level above it.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/lock_class.hpp>
+#include <lockorder/mutex.hpp>
+
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <mutex>
+#include <source_location>
+
+LOCKORDER_NAMESPACE_BEGIN
+
+template <class W> class signalling_section;
+
+/// The kernel's struct completion: complete() lets one waiter through (counts), and
+/// complete_all() lets every present and future waiter through until reinit().
+/// Cost: a wait or signal with locks held is checked like an acquisition (cached).
+template <lock_class C>
+class completion {
+ public:
+  using class_type = C;
+  static constexpr bool lockorder_completion = true;
+
+  completion() = default;
+  /// A class of its own for this completion (seed 004: one per kthread), named `name`
+  /// or "<C>#<n>". Its order against other instances is learned separately.
+#if LOCKORDER_RUNTIME
+  explicit completion(own_class_t own) { impl::rt::make_own_class<C>(state_, own.name); }
+#else
+  explicit completion(own_class_t) {}
+#endif
+  completion(const completion&) = delete;
+  completion& operator=(const completion&) = delete;
+
+  /// Blocks until complete()d. Held locks become dependencies of the completion.
+  void wait(std::source_location site = std::source_location::current()) {
+    note(impl_mode_wait(), site);
+    std::unique_lock l(m_);
+    cv_.wait(l, [this] { return done_ > 0; });
+    if (done_ != UINT_MAX) --done_;
+  }
+
+  /// Waits at most `d`; true if completed. Not recorded: a timed wait recovers.
+  template <class Rep, class Period>
+  bool wait_for(const std::chrono::duration<Rep, Period>& d) {
+    std::unique_lock l(m_);
+    if (!cv_.wait_for(l, d, [this] { return done_ > 0; })) return false;
+    if (done_ != UINT_MAX) --done_;
+    return true;
+  }
+
+  /// Waits until `t`; true if completed. Not recorded: a timed wait recovers.
+  template <class Clock, class Duration>
+  bool wait_until(const std::chrono::time_point<Clock, Duration>& t) {
+    std::unique_lock l(m_);
+    if (!cv_.wait_until(l, t, [this] { return done_ > 0; })) return false;
+    if (done_ != UINT_MAX) --done_;
+    return true;
+  }
+
+  /// Lets one waiter through. Locks held here become dependencies of the completion.
+  void complete(std::source_location site = std::source_location::current()) {
+    note(impl_mode_complete(), site);
+    {
+      std::lock_guard l(m_);
+      if (done_ != UINT_MAX) ++done_;
+    }
+    cv_.notify_one();
+  }
+
+  /// Lets every waiter through, now and until reinit().
+  void complete_all(std::source_location site = std::source_location::current()) {
+    note(impl_mode_complete(), site);
+    {
+      std::lock_guard l(m_);
+      done_ = UINT_MAX;
+    }
+    cv_.notify_all();
+  }
+
+  /// Makes the completion not done again, for reuse.
+  void reinit() {
+    std::lock_guard l(m_);
+    done_ = 0;
+  }
+
+  /// True when a wait would not block.
+  [[nodiscard]] bool done() const {
+    std::lock_guard l(m_);
+    return done_ > 0;
+  }
+
+  /// Opens a signalling section: until it closes, every lock taken is a dependency of
+  /// this completion (like the kernel's dma_fence_begin_signalling()).
+  [[nodiscard]] signalling_section<completion> signalling(
+      std::source_location site = std::source_location::current()) {
+    return signalling_section<completion>(*this, site);
+  }
+
+ private:
+  template <class W> friend class signalling_section;
+#if LOCKORDER_RUNTIME
+  static constexpr unsigned impl_mode_wait() { return impl::rt::mode_wait; }
+  static constexpr unsigned impl_mode_complete() { return impl::rt::mode_complete; }
+  void note(unsigned mode, const std::source_location& site) {
+    impl::rt::wait_point(this, impl::rt::class_of<C>(state_), mode, site);
+  }
+  impl::rt::lock_state state_;
+#else
+  static constexpr unsigned impl_mode_wait() { return 0; }
+  static constexpr unsigned impl_mode_complete() { return 0; }
+  void note(unsigned, const std::source_location&) {}
+#endif
+  mutable std::mutex m_;  // internal: never recorded
+  std::condition_variable cv_;
+  unsigned done_ = 0;
+};
+
+/// RAII: while it lives, locks this thread takes are dependencies of the completion.
+template <class W>
+class signalling_section {
+ public:
+  signalling_section(const signalling_section&) = delete;
+  signalling_section& operator=(const signalling_section&) = delete;
+  ~signalling_section() {
+#if LOCKORDER_RUNTIME
+    impl::rt::release(c_.state_, &c_, &impl::rt::class_of<typename W::class_type>,
+                      std::source_location::current());
+#endif
+  }
+
+ private:
+  friend W;
+  signalling_section(W& c, const std::source_location& site) : c_(c) {
+#if LOCKORDER_RUNTIME
+    namespace rt = impl::rt;
+    // Entered like a try-lock: no dependency into it, dependencies out of it.
+    rt::acquire(c.state_, &c, rt::class_of<typename W::class_type>(c.state_), 0,
+                rt::mode_exclusive | rt::mode_try | rt::mode_section, site);
+#else
+    (void)site;
+#endif
+  }
+  W& c_;
+};
+
+LOCKORDER_NAMESPACE_END
