@@ -26,29 +26,55 @@ LOCKORDER_NAMESPACE_BEGIN
 
 template <class W> class signalling_section;
 
+namespace impl {
+/// What every waitable kind shares: a class (its type's, or its own) and the two
+/// notes the validator takes: a wait, and a signal. Nothing with the runtime off.
+template <lock_class C>
+class waitable {
+ public:
+  using class_type = C;
+  waitable() = default;
+#if LOCKORDER_RUNTIME
+  explicit waitable(own_class_t own) { rt::make_own_class<C>(state_, own.name); }
+#else
+  explicit waitable(own_class_t) {}
+#endif
+  waitable(const waitable&) = delete;
+  waitable& operator=(const waitable&) = delete;
+
+ protected:
+  template <class W> friend class lockorder::LOCKORDER_ABI::signalling_section;
+#if LOCKORDER_RUNTIME
+  void note_wait(const std::source_location& site, unsigned extra = 0) {
+    rt::wait_point(this, rt::class_of<C>(state_), rt::mode_wait | extra, site);
+  }
+  void note_signal(const std::source_location& site) {
+    rt::wait_point(this, rt::class_of<C>(state_), rt::mode_complete, site);
+  }
+  rt::lock_state state_;
+#else
+  void note_wait(const std::source_location&, unsigned = 0) {}
+  void note_signal(const std::source_location&) {}
+#endif
+};
+}  // namespace impl
+
 /// The kernel's struct completion: complete() lets one waiter through (counts), and
 /// complete_all() lets every present and future waiter through until reinit().
 /// Cost: a wait or signal with locks held is checked like an acquisition (cached).
 template <lock_class C>
-class completion {
+class completion : public impl::waitable<C> {
  public:
-  using class_type = C;
   static constexpr bool lockorder_completion = true;
 
   completion() = default;
   /// A class of its own for this completion (seed 004: one per kthread), named `name`
   /// or "<C>#<n>". Its order against other instances is learned separately.
-#if LOCKORDER_RUNTIME
-  explicit completion(own_class_t own) { impl::rt::make_own_class<C>(state_, own.name); }
-#else
-  explicit completion(own_class_t) {}
-#endif
-  completion(const completion&) = delete;
-  completion& operator=(const completion&) = delete;
+  explicit completion(own_class_t own) : impl::waitable<C>(own) {}
 
   /// Blocks until complete()d. Held locks become dependencies of the completion.
   void wait(std::source_location site = std::source_location::current()) {
-    note(impl_mode_wait(), site);
+    this->note_wait(site);
     std::unique_lock l(m_);
     cv_.wait(l, [this] { return done_ > 0; });
     if (done_ != UINT_MAX) --done_;
@@ -74,7 +100,7 @@ class completion {
 
   /// Lets one waiter through. Locks held here become dependencies of the completion.
   void complete(std::source_location site = std::source_location::current()) {
-    note(impl_mode_complete(), site);
+    this->note_signal(site);
     {
       std::lock_guard l(m_);
       if (done_ != UINT_MAX) ++done_;
@@ -84,7 +110,7 @@ class completion {
 
   /// Lets every waiter through, now and until reinit().
   void complete_all(std::source_location site = std::source_location::current()) {
-    note(impl_mode_complete(), site);
+    this->note_signal(site);
     {
       std::lock_guard l(m_);
       done_ = UINT_MAX;
@@ -113,18 +139,6 @@ class completion {
 
  private:
   template <class W> friend class signalling_section;
-#if LOCKORDER_RUNTIME
-  static constexpr unsigned impl_mode_wait() { return impl::rt::mode_wait; }
-  static constexpr unsigned impl_mode_complete() { return impl::rt::mode_complete; }
-  void note(unsigned mode, const std::source_location& site) {
-    impl::rt::wait_point(this, impl::rt::class_of<C>(state_), mode, site);
-  }
-  impl::rt::lock_state state_;
-#else
-  static constexpr unsigned impl_mode_wait() { return 0; }
-  static constexpr unsigned impl_mode_complete() { return 0; }
-  void note(unsigned, const std::source_location&) {}
-#endif
   mutable std::mutex m_;  // internal: never recorded
   std::condition_variable cv_;
   unsigned done_ = 0;
@@ -138,7 +152,7 @@ class signalling_section {
   signalling_section& operator=(const signalling_section&) = delete;
   ~signalling_section() {
 #if LOCKORDER_RUNTIME
-    impl::rt::release(c_.state_, &c_, &impl::rt::class_of<typename W::class_type>,
+    impl::rt::release(c_.state_, static_cast<impl::waitable<typename W::class_type>*>(&c_), &impl::rt::class_of<typename W::class_type>,
                       std::source_location::current());
 #endif
   }
@@ -149,7 +163,8 @@ class signalling_section {
 #if LOCKORDER_RUNTIME
     namespace rt = impl::rt;
     // Entered like a try-lock: no dependency into it, dependencies out of it.
-    rt::acquire(c.state_, &c, rt::class_of<typename W::class_type>(c.state_), 0,
+    rt::acquire(c.state_, static_cast<impl::waitable<typename W::class_type>*>(&c),
+                rt::class_of<typename W::class_type>(c.state_), 0,
                 rt::mode_exclusive | rt::mode_try | rt::mode_section, site);
 #else
     (void)site;

@@ -8,4 +8,5 @@
 #include <lockorder/context.hpp>
 #include <lockorder/completion.hpp>
 #include <lockorder/annotation.hpp>
+#include <lockorder/waits.hpp>
 #include <lockorder/report.hpp>

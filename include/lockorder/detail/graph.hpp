@@ -85,7 +85,7 @@ class dep_graph {
     bool harmless_cycle = false;  // the edge closes a cycle, but no strong one
     if (from == to) {  // a self edge is a cycle of one unless both sides are readers
       if (kind != edge_rr) return result::cycle;
-      // Still a cycle: once it exists, a later kind of it must be checked (above).
+      // Still a cycle: no longer a DAG, and a later kind of this edge is checked above.
       harmless_cycle = true;
     } else if (!cyclic_) {
       if (rank_[from] > rank_[to] && !reorder(from, to)) {
@@ -96,7 +96,7 @@ class dep_graph {
     } else if (strong_path(to, from, kind, path, path_len)) {
       return result::cycle;
     }
-    if (edges_ >= MaxEdges) return result::full;  // nothing added: the graph is as it was
+    if (edges_ >= MaxEdges) return result::full;  // nothing added: no new cycle either
     cyclic_ = cyclic_ || harmless_cycle;
     index = edges_++;
     edge_[index] = {from, to, out_[from], in_[to], kind};

@@ -26,6 +26,7 @@
 #include <source_location>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -160,6 +161,9 @@ struct validator_state {
   bool said_full[8];  // limit_reached already said, per table
   std::uint32_t path[2 * LOCKORDER_MAX_CLASSES];
 };
+
+static_assert(std::is_aggregate_v<validator_state> &&
+              std::is_trivially_destructible_v<validator_state>);
 
 inline constinit spin_lock big_lock{};
 inline constinit std::atomic<std::uint64_t> chain_table[LOCKORDER_MAX_CHAINS]{};

@@ -26,7 +26,9 @@ inline validator_state* state() noexcept {
     // fork(): the child has one thread; a lock held by another thread must not stay held.
     pthread_atfork([] { big_lock.lock(); }, [] { big_lock.unlock(); },
                    [] { big_lock.held.store(false); });
-    return new (mem) validator_state;
+    // validator_state is an aggregate of implicit-lifetime types: calloc's zeroed
+    // memory holds one already (C++20 implicit object creation), untouched until used.
+    return static_cast<validator_state*>(mem);
   }();
   return s;
 }
@@ -529,7 +531,9 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
   //    `reverse`: the completion e -> a held lock h (signalled while h is held).
   auto learn = [&](const held_entry& h, bool reverse) -> bool {
     const class_entry& hc = v.cls[h.cls];
-    if (h.cls == e.cls || level_broken(hc)) return true;  // a level break is not learned
+    // A level break is reported, not learned; class 0 (not registered: the class table
+    // was full) is no node of the graph.
+    if (h.cls == e.cls || !h.cls || level_broken(hc)) return true;
     const bool h_reader = (h.mode & mode_kind_mask) == mode_recursive_read;
     const std::uint32_t from = reverse ? e.cls : h.cls, to = reverse ? h.cls : e.cls;
     std::size_t path_len = 0;
