@@ -259,6 +259,19 @@ class context {
     c.complete_all(site);
   }
 
+  /// Checks that `m` may be taken here, as lock() would, without taking it (lockdep's
+  /// might_lock): for paths that take it only sometimes, like an allocation that may
+  /// enter reclaim (an annotation, annotation.hpp) or a copy that may fault.
+  template <class L>
+  void might_lock(L& m, std::source_location site = std::source_location::current()) {
+    note_might<impl::lock_class_t<L>, false>(m, site);
+  }
+  /// might_lock() for a shared acquisition (the kernel's might_fault()).
+  template <class L>
+  void might_lock_shared(L& m, std::source_location site = std::source_location::current()) {
+    note_might<shared<impl::lock_class_t<L>>, true>(m, site);
+  }
+
  protected:
   context() = default;
   explicit context(impl::context_depth d) : depth_(d) {}
@@ -274,6 +287,22 @@ class context {
     } else {
       if constexpr (!Try) impl::diagnose_acquire<E, Held...>();
       return guard<L, Held..., E>(enter(site), m, site);
+    }
+  }
+
+  template <class E, bool Shared, class L>
+  void note_might(L& m, const std::source_location& site) {
+    if constexpr (!impl::acceptable_lock<L, Shared>) {
+      impl::diagnose_lock_type<L, Shared>();
+    } else {
+      impl::diagnose_acquire<E, Held...>();
+      check_current(site);
+#if LOCKORDER_RUNTIME
+      if constexpr (Shared) m.might_lock_shared(site);
+      else m.might_lock(site);
+#else
+      (void)m;
+#endif
     }
   }
 

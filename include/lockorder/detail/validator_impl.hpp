@@ -594,10 +594,15 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
     return;
   }
   if (is_try) return;  // (a signalling section is entered like a try-lock)
-  // The nearest held lock (and try-locks and group members above it).
+  // The nearest held lock, and past it while the entry does not carry the order on:
+  // try-locks, lock_all() group members, and recursive readers (a path through a
+  // reader is not transitive under the recursive-read rule, so lower locks need their
+  // own edge, as in lockdep).
   for (std::uint32_t i = below; i-- > 0;) {
     if (!learn(t.held[i], false)) return;
-    if (!(t.held[i].mode & (mode_try | mode_group_next))) break;
+    const unsigned m = t.held[i].mode;
+    if (!(m & (mode_try | mode_group_next)) && (m & mode_kind_mask) != mode_recursive_read)
+      break;
   }
 }
 
@@ -680,6 +685,12 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
   e.pc = pc;
   e.ret = ret;
   e.nframes = 0;
+  if constexpr (LOCKORDER_STACKTRACE) {  // opted in: every held lock knows its callers
+    void* raw[held_frames + 2];
+    const int n = backtrace(raw, held_frames + 2);
+    e.nframes = n > 2 ? static_cast<std::uint32_t>(n - 2) : 0;
+    std::memcpy(e.frames, raw + 2, e.nframes * sizeof(void*));
+  }
   if (d == 0) {
     e.key = 0;  // computed on demand (held_key)
   } else {
