@@ -23,7 +23,7 @@ LOCKORDER_CLASS(gvt_lock, 10);
 LOCKORDER_CLASS(mmap_sem, 20);      // the fault handler takes struct_mutex inside it
 LOCKORDER_CLASS(struct_mutex, 30);
 lockorder::mutex<gvt_lock> gvt;
-lockorder::shared_mutex<mmap_sem> mm;
+lockorder::shared_mutex<mmap_sem, rw_semaphore> mm;
 lockorder::mutex<struct_mutex> dev;
 
 void intel_vgpu_create_workload() {
@@ -51,7 +51,7 @@ inline constexpr bool lockorder::reader_recursive_v<srcu_struct> = true;
 
 lockorder::mutex<gvt_lock> gvt_lock_;
 lockorder::mutex<struct_mutex> dev_struct_mutex;
-lockorder::shared_mutex<mmap_sem> mm_mmap_sem;                  // an rwsem: readers can wait
+lockorder::shared_mutex<mmap_sem, rw_semaphore> mm_mmap_sem;                  // an rwsem: readers can wait
 lockorder::shared_mutex<kvm_srcu, srcu_struct> kvm_srcu_;
 
 // The GPU fault handler: called with mmap_sem held for reading.

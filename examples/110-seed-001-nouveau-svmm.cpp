@@ -53,7 +53,7 @@ lockorder::annotation<fs_reclaim> fs_reclaim_map;
 lockorder::annotation<mmu_notifier_invalidate_range_start> invalidate_map;
 lockorder::mutex<svmm_mutex> svmm;
 lockorder::mutex<vmm_mutex> vmm;
-lockorder::shared_mutex<mmap_sem> mm;
+lockorder::shared_mutex<mmap_sem, rw_semaphore> mm;
 lockorder::shared_mutex<srcu, srcu_struct> notifier_srcu;
 
 // Probe: nvkm_vmm_get_locked() allocates with the vmm mutex held.

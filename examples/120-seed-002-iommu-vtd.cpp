@@ -34,7 +34,7 @@ LOCKORDER_CLASS(iommu_lock);
 struct intel_iommu {
   lockorder::mutex<iommu_lock> lock;
 };
-lockorder::shared_mutex<dmar_global_lock> dmar_global;
+lockorder::shared_mutex<dmar_global_lock, rw_semaphore> dmar_global;
 lockorder::mutex<device_domain_lock> device_domain;
 std::vector<intel_iommu> iommus(2);
 

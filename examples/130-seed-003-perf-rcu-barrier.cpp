@@ -51,10 +51,10 @@ LOCKORDER_CLASS(mmap_sem);
 LOCKORDER_CLASS(gpu_lock);
 
 lockorder::mutex<barrier_mutex> rcu_barrier_mutex;
-lockorder::shared_mutex<cpu_hotplug_lock> cpu_hotplug;
+lockorder::shared_mutex<cpu_hotplug_lock, rw_semaphore> cpu_hotplug;
 lockorder::mutex<pmus_lock> pmus;
 lockorder::mutex<cpuctx_mutex> cpuctx;
-lockorder::shared_mutex<mmap_sem> mm;
+lockorder::shared_mutex<mmap_sem, rw_semaphore> mm;
 lockorder::mutex<gpu_lock> gpu;
 
 [[gnu::noinline]] void perf_read() {  // cpuctx_mutex -> mmap_sem

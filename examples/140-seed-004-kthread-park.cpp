@@ -41,7 +41,7 @@ LOCKORDER_CLASS(mmap_sem);
 LOCKORDER_CLASS(parked);
 
 lockorder::mutex<struct_mutex> dev_struct_mutex;
-lockorder::shared_mutex<mmap_sem> mm;
+lockorder::shared_mutex<mmap_sem, rw_semaphore> mm;
 
 struct kthread {
   lockorder::completion<parked> parked_done;

@@ -6,11 +6,20 @@
 
 #include <pthread.h>
 
+#include <shared_mutex>
+
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
 #include <thread>
+
+// The kernel's rw_semaphore is writer-fair: a reader waits behind a waiting writer, so
+// two readers in opposite orders can deadlock with writers queued (lockdep: read=1).
+// (libstdc++'s std::shared_mutex on glibc prefers readers, so it is not used for it.)
+struct rw_semaphore : std::shared_mutex {};
+template <>
+inline constexpr bool lockorder::reader_recursive_v<rw_semaphore> = false;
 
 struct seed_reports {
   std::map<lockorder::report_kind, int> count;

@@ -41,12 +41,20 @@ concept shared_lockable = requires(L& l) {
   { l.try_lock_shared() } -> std::convertible_to<bool>;
 };
 
-/// Whether shared acquisitions of L may recurse past a waiting writer (a reader
+/// Whether shared acquisitions of L never wait behind a waiting writer (a reader
 /// preferring rwlock, like the kernel's rwlock_t). Then read-read in opposite orders
-/// cannot deadlock and is not reported. Specialize for your own lock types. std::
-/// shared_mutex gives no such guarantee, so it is false (docs/runtime.md#readers).
+/// cannot deadlock and is not reported; read/write inversions still are. Specialize it
+/// for your own lock types (docs/runtime.md#readers).
 template <class L>
 inline constexpr bool reader_recursive_v = false;
+
+#if defined(__GLIBC__) && defined(__GLIBCXX__)
+/// libstdc++'s std::shared_mutex is a pthread_rwlock_t with default attributes, which
+/// glibc makes reader-preferring (PTHREAD_RWLOCK_PREFER_READER_NP): a reader is let in
+/// while another reader holds it, whatever writers wait.
+template <>
+inline constexpr bool reader_recursive_v<std::shared_mutex> = true;
+#endif
 
 /// Gives a lock its own run-time class instead of its type's (dynamic key, per-instance
 /// class; see docs/runtime.md#dynamic-classes). Pass `lockorder::own_class` to a lock's

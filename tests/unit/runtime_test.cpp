@@ -28,9 +28,11 @@ class test_spinlock {
   std::atomic_flag flag_ = ATOMIC_FLAG_INIT;
 };
 
-// A reader-preferring rwlock: readers never wait for readers, so read-read in opposite
-// orders cannot deadlock. (glibc's default rwlock prefers readers.)
+// A reader-preferring rwlock: readers never wait behind writers, so read-read in opposite
+// orders cannot deadlock. (glibc's default rwlock, under std::shared_mutex, is one.)
 struct reader_rwlock : std::shared_mutex {};
+// A writer-preferring one (say, a fair rwlock): a reader can wait behind a waiting writer.
+struct writer_rwlock : std::shared_mutex {};
 
 bool mentions_this_file(const lockorder::site& s) {
   return s.file.find("runtime_test.cpp") != std::string::npos;
@@ -40,6 +42,8 @@ bool mentions_this_file(const lockorder::site& s) {
 
 template <>
 inline constexpr bool lockorder::reader_recursive_v<reader_rwlock> = true;
+template <>
+inline constexpr bool lockorder::reader_recursive_v<writer_rwlock> = false;
 
 LOCKORDER_CLASS(rt_abba_a);
 LOCKORDER_CLASS(rt_abba_b);
@@ -181,6 +185,20 @@ LOCKORDER_CLASS(rt_rw_b);
 LOCKORDER_CLASS(rt_nr_a);
 LOCKORDER_CLASS(rt_nr_b);
 
+LOCKORDER_CLASS(rt_std_a);
+LOCKORDER_CLASS(rt_std_b);
+
+TEST_CASE("readers: std::shared_mutex (glibc) read-read in opposite orders is not reported") {
+  report_collector c;
+  lockorder::shared_mutex<rt_std_a> a;
+  lockorder::shared_mutex<rt_std_b> b;
+  { std::shared_lock g(a); std::shared_lock h(b); }
+  { std::shared_lock g(b); std::shared_lock h(a); }
+  CHECK(c.size() == 0);
+  { std::unique_lock g(b); std::unique_lock h(a); }  // but a writer in the cycle is
+  CHECK(c.count(report_kind::circular_dependency) == 1);
+}
+
 TEST_CASE("readers: read-read in opposite orders on reader-recursive locks is not reported") {
   report_collector c;
   lockorder::shared_mutex<rt_rr_a, reader_rwlock> a;
@@ -199,10 +217,10 @@ TEST_CASE("readers: a read/write inversion is reported") {
   CHECK(c.count(report_kind::circular_dependency) == 1);
 }
 
-TEST_CASE("readers: std::shared_mutex readers may wait behind a writer, so read-read ABBA counts") {
+TEST_CASE("readers: read-read ABBA on writer-preferring rwlocks can deadlock, and is reported") {
   report_collector c;
-  lockorder::shared_mutex<rt_nr_a> a;
-  lockorder::shared_mutex<rt_nr_b> b;
+  lockorder::shared_mutex<rt_nr_a, writer_rwlock> a;
+  lockorder::shared_mutex<rt_nr_b, writer_rwlock> b;
   { std::shared_lock g(a); std::shared_lock h(b); }
   { std::shared_lock g(b); std::shared_lock h(a); }
   CHECK(c.count(report_kind::circular_dependency) == 1);
