@@ -65,7 +65,7 @@ lockorder::shared_mutex<kvm_srcu, srcu_struct> kvm_srcu_;
 
 // gvt: guest memory is read through kvm, which may fault.
 [[gnu::noinline]] void kvm_read_guest() {
-  mm_mmap_sem.might_lock_shared();         // __might_fault()
+  lockorder::might_fault(mm_mmap_sem);     // __might_fault()
 }
 [[gnu::noinline]] void kvmgt_rw_gpa() {
   std::shared_lock srcu(kvm_srcu_);

@@ -57,7 +57,7 @@ lockorder::shared_mutex<mmap_sem, rw_semaphore> mm;
 lockorder::shared_mutex<srcu, srcu_struct> notifier_srcu;
 
 // Probe: nvkm_vmm_get_locked() allocates with the vmm mutex held.
-[[gnu::noinline]] void kmem_cache_alloc() { fs_reclaim_map.might_lock(); }
+[[gnu::noinline]] void kmem_cache_alloc() { lockorder::might_alloc(fs_reclaim_map); }
 [[gnu::noinline]] void nvkm_vmm_get_locked() {
   std::lock_guard g(vmm);
   kmem_cache_alloc();
@@ -76,7 +76,7 @@ lockorder::shared_mutex<srcu, srcu_struct> notifier_srcu;
   nouveau_svmm_invalidate();
 }
 [[gnu::noinline]] void unmap_vmas() {
-  std::lock_guard section(invalidate_map);
+  lockorder::notifier_section section(invalidate_map);
   std::shared_lock s(notifier_srcu);
   nouveau_svmm_invalidate_range_start();
 }

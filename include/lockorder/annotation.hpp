@@ -43,4 +43,49 @@ class annotation : public shared_mutex<C, no_lock> {
   using shared_mutex<C, no_lock>::shared_mutex;
 };
 
+/// "May allocate": call where memory may be allocated with reclaim allowed. `reclaim` is
+/// the program's fs_reclaim annotation; reclaim paths (shrinkers, notifiers) hold it.
+/// Through a context, ctx.might_lock(reclaim) checks the same at compile time.
+template <class A>
+void might_alloc(A& reclaim, std::source_location site = std::source_location::current()) {
+#if LOCKORDER_RUNTIME
+  reclaim.might_lock(site);
+#else
+  (void)reclaim, (void)site;
+#endif
+}
+
+/// "May fault": call where user memory is touched: a fault takes the address-space lock
+/// `mm` for reading (the kernel's might_fault()). ctx.might_lock_shared(mm) at compile time.
+template <class L>
+void might_fault(L& mm, std::source_location site = std::source_location::current()) {
+#if LOCKORDER_RUNTIME
+  mm.might_lock_shared(site);
+#else
+  (void)mm, (void)site;
+#endif
+}
+
+/// "Notifier section": holds annotation `a` (exclusively) while callbacks run, like
+/// mmu_notifier_invalidate_range_start(); locks the callbacks take are ordered after it.
+template <class A>
+class notifier_section {
+ public:
+  explicit notifier_section(A& a, std::source_location site = std::source_location::current())
+      : a_(a) {
+#if LOCKORDER_RUNTIME
+    a_.lock(site);
+#else
+    (void)site;
+    a_.lock();
+#endif
+  }
+  ~notifier_section() { a_.unlock(); }
+  notifier_section(const notifier_section&) = delete;
+  notifier_section& operator=(const notifier_section&) = delete;
+
+ private:
+  A& a_;
+};
+
 LOCKORDER_NAMESPACE_END
