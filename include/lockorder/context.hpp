@@ -82,9 +82,9 @@ constexpr void diagnose_acquire() {
 #endif
   } else if constexpr (kind == check_kind::same_class) {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::same_class_twice<acquiring<C, level_v<C>>, already_holding<C>>();  // lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class
+    diagnostic::same_class_twice<acquiring_class<C>, already_holding<C>>();  // lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class
 #else
-    static_assert(diagnostic::same_class_twice<acquiring<C, level_v<C>>, already_holding<C>>,
+    static_assert(diagnostic::same_class_twice<acquiring_class<C>, already_holding<C>>,
                   "lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class");
 #endif
   } else if constexpr (kind == check_kind::subclass_order) {
@@ -101,6 +101,29 @@ constexpr void diagnose_acquire() {
 #else
     static_assert(diagnostic::nesting_subclass_out_of_range<acquiring_subclass<C, entry_traits<E>::subclass>, subclasses_allowed<LOCKORDER_MAX_SUBCLASSES>>,
                   "lockorder: nesting subclass out of range (LOCKORDER_MAX_SUBCLASSES)");
+#endif
+  } else if constexpr (kind == check_kind::declared_order) {
+    using H = entry_class_t<type_at_t<r.index, Held...>>;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::declared_order_violation<acquiring_class<C>, while_holding_class<H>, declared<H, first_hop_t<C, H>>>();  // lockorder: declared order violation: the class is declared (after<>) to be taken before a held one: take it first
+#else
+    static_assert(diagnostic::declared_order_violation<acquiring_class<C>, while_holding_class<H>, declared<H, first_hop_t<C, H>>>,
+                  "lockorder: declared order violation: the class is declared (after<>) to be taken before a held one: take it first");
+#endif
+  } else if constexpr (kind == check_kind::declared_cycle) {
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::declared_order_cycle<cycle_members_t<C>>();  // lockorder: the after<> declarations of these classes form a cycle: no order can satisfy them
+#else
+    static_assert(diagnostic::declared_order_cycle<cycle_members_t<C>>,
+                  "lockorder: the after<> declarations of these classes form a cycle: no order can satisfy them");
+#endif
+  } else if constexpr (kind == check_kind::declared_levels) {
+    using A = level_conflict_t<C>;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::declared_order_contradicts_levels<declared<C, A>, levels<level_v<typename A::class_type>, level_v<C>>>();  // lockorder: a class declared before another (after<>) must have a lower level
+#else
+    static_assert(diagnostic::declared_order_contradicts_levels<declared<C, A>, levels<level_v<typename A::class_type>, level_v<C>>>,
+                  "lockorder: a class declared before another (after<>) must have a lower level");
 #endif
   }
 }

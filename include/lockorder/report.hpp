@@ -80,7 +80,8 @@ struct dependency {
   site first_seen;        ///< where it happened: `to` acquired (waited), or `from` signalled
   site from_acquired_at;  ///< where the other lock had been acquired, in that same thread
   std::string thread;     ///< the thread that first showed it
-  std::string rationale;  ///< the declared reason for this order, when one exists
+  bool declared = false;  ///< declared with after<> (first_seen: the class definition)
+  std::string rationale;  ///< the declared reason for this order
 };
 
 struct report {

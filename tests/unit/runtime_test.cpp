@@ -417,3 +417,33 @@ TEST_CASE("own classes of a ranked class: levels order the family, order within 
   take_in_order(z, x);  // and the family's level still holds against others
   CHECK(c.count(report_kind::order_violation) == 1);
 }
+
+LOCKORDER_CLASS(rt_decl_a);
+LOCKORDER_CLASS(rt_decl_b, lockorder::after<rt_decl_a, "b's callbacks run with a held">);
+LOCKORDER_CLASS(rt_decl_c, lockorder::after<rt_decl_b, "c is taken inside b">);
+
+TEST_CASE("a run-time violation of a declared order is reported at once, with its reasons") {
+  report_collector c;
+  lockorder::mutex<rt_decl_a> a;
+  lockorder::mutex<rt_decl_c> cc;
+  { std::lock_guard g(cc); std::lock_guard h(a); }  // a is declared (through b) before c
+  REQUIRE(c.count(report_kind::order_violation) == 1);
+  const auto r = c.first(report_kind::order_violation);
+  REQUIRE(r.chain.size() == 3);
+  CHECK(r.chain[0].declared);
+  CHECK(r.chain[0].rationale == "b's callbacks run with a held");
+  CHECK(r.chain[1].rationale == "c is taken inside b");
+  CHECK(r.chain[0].first_seen.file.find("runtime_test.cpp") != std::string::npos);
+  const std::string text = r.text();
+  CHECK(text.find("because: b's callbacks run with a held") != std::string::npos);
+  CHECK(text.find("declared order broken") != std::string::npos);
+}
+
+LOCKORDER_CLASS(rt_group_self);
+
+TEST_CASE("lock_all() given the same lock twice is reported before it would deadlock") {
+  report_collector c;
+  lockorder::mutex<rt_group_self, std::recursive_mutex> m;
+  { auto g = lockorder::unlocked().lock_all(m, m); }
+  CHECK(c.count(report_kind::recursive_lock) == 1);
+}

@@ -20,6 +20,11 @@ template <class Class, unsigned Subclass> struct while_holding_subclass;
 template <class Class> struct already_holding;
 template <unsigned Max> struct subclasses_allowed;
 template <class T> struct argument_type;
+template <class Class> struct acquiring_class;
+template <class Class> struct while_holding_class;
+/// "Class was declared with this after<>": the declaration that explains a violation.
+template <class Class, class After> struct declared;
+template <level_t Before, level_t After> struct levels;
 
 namespace diagnostic {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
@@ -31,7 +36,10 @@ template <class... Why> void wait_while_holding_higher_lock() = delete;  // Fix:
 template <class... Why> void complete_while_holding_lower_lock() = delete;  // Fix: complete after releasing the lock, or give the completion a lower level.
 template <class... Why> void not_a_lockorder_lock() = delete;  // Fix: wrap the lock: lockorder::mutex<Class, YourLock>.
 template <class... Why> void lock_shared_needs_a_shared_mutex() = delete;  // Fix: use lockorder::shared_mutex for shared acquisitions.
-template <class... Why> void lock_all_cannot_order_unranked() = delete;  // Fix: give the classes levels, or take the unranked locks one by one.
+template <class... Why> void lock_all_cannot_order_unranked() = delete;
+template <class... Why> void declared_order_violation() = delete;  // Fix: take the class declared first before the other, or change the declaration.
+template <class... Why> void declared_order_cycle() = delete;  // Fix: the after<> declarations of these classes form a cycle: remove one.
+template <class... Why> void declared_order_contradicts_levels() = delete;  // Fix: a class declared before another must have a lower level.  // Fix: give the classes levels, or take the unranked locks one by one.
 #else
 template <class... Why> constexpr bool lock_order_violation = false;  // Fix: acquire the lower-level lock first, or change the levels (docs/diagnostics.md#order).
 template <class... Why> constexpr bool same_class_twice = false;  // Fix: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class.
@@ -41,7 +49,10 @@ template <class... Why> constexpr bool wait_while_holding_higher_lock = false;  
 template <class... Why> constexpr bool complete_while_holding_lower_lock = false;  // Fix: complete after releasing the lock, or give the completion a lower level.
 template <class... Why> constexpr bool not_a_lockorder_lock = false;  // Fix: wrap the lock: lockorder::mutex<Class, YourLock>.
 template <class... Why> constexpr bool lock_shared_needs_a_shared_mutex = false;  // Fix: use lockorder::shared_mutex for shared acquisitions.
-template <class... Why> constexpr bool lock_all_cannot_order_unranked = false;  // Fix: give the classes levels, or take the unranked locks one by one.
+template <class... Why> constexpr bool lock_all_cannot_order_unranked = false;
+template <class... Why> constexpr bool declared_order_violation = false;  // Fix: take the class declared first before the other, or change the declaration.
+template <class... Why> constexpr bool declared_order_cycle = false;  // Fix: the after<> declarations of these classes form a cycle: remove one.
+template <class... Why> constexpr bool declared_order_contradicts_levels = false;  // Fix: a class declared before another must have a lower level.  // Fix: give the classes levels, or take the unranked locks one by one.
 #endif
 }  // namespace diagnostic
 

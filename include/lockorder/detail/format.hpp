@@ -101,6 +101,12 @@ inline void append_held(std::string& out, const report& r) {
 inline void append_dependency(std::string& out, const dependency& d, std::size_t n) {
   out += "\n-> #" + std::to_string(n) + " (" + d.to.class_name + "):\n";
   const std::string thread = d.thread.empty() ? "" : " [thread " + d.thread + "]";
+  if (d.declared) {
+    out += "       declared after " + d.from.class_name + " in the definition of " +
+           d.to.class_name + " " + describe_site(d.first_seen) + "\n       because: " +
+           d.rationale + "\n";
+    return;
+  }
   if (d.how == lock_op::complete) {
     out += "       held when " + d.from.class_name + " was signalled at " +
            describe_site(d.first_seen) + thread + "\n";
@@ -120,7 +126,6 @@ inline void append_dependency(std::string& out, const dependency& d, std::size_t
                          : d.from.class_name + " was taken") +
              " at " + describe_site(d.from_acquired_at) + "\n";
   }
-  if (!d.rationale.empty()) out += "       declared order: " + d.rationale + "\n";
   append_stack(out, d.first_seen, "         ");
 }
 
@@ -133,7 +138,10 @@ inline std::string report::text() const {
   std::string out = "\n" + bar + "\nWARNING: ";
   switch (kind) {
     case report_kind::circular_dependency: out += "possible circular locking dependency detected"; break;
-    case report_kind::order_violation: out += "lock order violation: declared levels broken"; break;
+    case report_kind::order_violation:
+      out += chain.size() > 1 ? "lock order violation: declared order broken"
+                              : "lock order violation: declared levels broken";
+      break;
     case report_kind::recursive_lock: out += "possible recursive locking detected"; break;
     case report_kind::bad_unlock: out += "bad unlock balance detected"; break;
     case report_kind::destroyed_while_held: out += "held lock destroyed"; break;
@@ -150,14 +158,17 @@ inline std::string report::text() const {
                                                             : " is trying to acquire lock:\n  ";
     out += "\n" + thread + doing + describe_lock(acquiring, true) + "\n";
   }
-  if (kind == report_kind::circular_dependency && !chain.empty()) {
+  const bool declared_path = kind == report_kind::order_violation && chain.size() > 1;
+  if ((kind == report_kind::circular_dependency || declared_path) && !chain.empty()) {
     out += "\nbut task is already holding lock:\n  " + describe_lock(chain.back().from, true) +
-           "\n\nwhich lock already depends on the new lock.\n";
-    out += "\nthe existing dependency chain (in reverse order) is:\n";
+           (declared_path ? "\n\nwhich is declared to be taken after the new lock.\n"
+                          : "\n\nwhich lock already depends on the new lock.\n");
+    out += declared_path ? "\nthe declared order (in reverse order) is:\n"
+                         : "\nthe existing dependency chain (in reverse order) is:\n";
     for (std::size_t i = chain.size() - 1; i-- > 0;) append_dependency(out, chain[i], i + 1);
     append_dependency(out, chain.back(), 0);
     append_scenario(out, *this);
-  } else if (kind == report_kind::order_violation && !chain.empty()) {
+  } else if (kind == report_kind::order_violation && !chain.empty()) {  // levels
     const auto& d = chain.front();
     out += "\nbut task is already holding lock:\n  " + describe_lock(d.from, true) + "\n";
     out += "\n" + d.from.class_name + " (level " + std::to_string(d.from.level) +

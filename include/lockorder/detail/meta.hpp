@@ -2,6 +2,7 @@
 // Internal: not a stable interface.
 #pragma once
 
+#include <lockorder/detail/order.hpp>
 #include <lockorder/lock_class.hpp>
 
 #include <cstddef>
@@ -43,7 +44,16 @@ template <class E> using entry_class_t = typename entry_traits<E>::class_type;
 template <std::size_t I, class... T>
 using type_at_t = std::tuple_element_t<I, std::tuple<T...>>;
 
-enum class check_kind { ok, order, same_class, subclass_order, subclass_range };
+enum class check_kind {
+  ok,
+  order,           // levels
+  declared_order,  // a declared (after<>) order, possibly transitive
+  same_class,
+  subclass_order,
+  subclass_range,
+  declared_cycle,  // the acquired class's declared orders form a cycle
+  declared_levels  // one of its declared orders contradicts the levels
+};
 
 struct check_result {
   check_kind kind = check_kind::ok;
@@ -52,13 +62,17 @@ struct check_result {
 
 /// Can entry E (class, subclass, mode) be acquired while Held... are held?
 /// Ranked classes need a level strictly above every held ranked level; the same class
-/// again needs a strictly higher nesting subclass. Unranked classes are compared only
-/// with themselves: their order against others is the run-time layer's job.
+/// again needs a strictly higher nesting subclass; and no held class may be declared
+/// (after<>, transitively) to come after it. Classes that neither levels nor declared
+/// orders relate are not checked here: their order is the run-time layer's job.
 template <class E, class... Held>
 consteval check_result check_acquire() {
   using T = entry_traits<E>;
   using C = typename T::class_type;
   if (T::subclass >= LOCKORDER_MAX_SUBCLASSES) return {check_kind::subclass_range, 0};
+  if (in_declared_cycle_v<C>) return {check_kind::declared_cycle, 0};
+  if (!std::is_void_v<level_conflict_t<C>>) return {check_kind::declared_levels, 0};
+  check_result declared{};
   check_result worst{};
   level_t worst_level = 0;
   std::size_t i = 0;
@@ -72,19 +86,24 @@ consteval check_result check_acquire() {
         else if (HT::subclass > T::subclass)
           worst = {check_kind::subclass_order, i};
       }
-    } else if constexpr (is_ranked_v<C> && is_ranked_v<HC>) {
-      if (level_v<HC> >= level_v<C> &&
-          (worst.kind == check_kind::ok ||
-           (worst.kind == check_kind::order && level_v<HC> > worst_level))) {
-        worst = {check_kind::order, i};
-        worst_level = level_v<HC>;
+    } else {
+      if constexpr (is_ranked_v<C> && is_ranked_v<HC>) {
+        if (level_v<HC> >= level_v<C> &&
+            (worst.kind == check_kind::ok ||
+             (worst.kind == check_kind::order && level_v<HC> > worst_level))) {
+          worst = {check_kind::order, i};
+          worst_level = level_v<HC>;
+        }
+      }
+      if constexpr (declared_before_v<C, HC>) {
+        if (declared.kind == check_kind::ok) declared = {check_kind::declared_order, i};
       }
     }
     ++i;
   };
   (visit.template operator()<Held>(), ...);
   (void)visit;
-  return worst;
+  return worst.kind == check_kind::ok ? declared : worst;
 }
 
 /// Every held ranked level below (Below) or above (!Below) the class's level.

@@ -136,6 +136,7 @@ struct edge_site {
   std::uint32_t from_frames_at, from_frames_n;  // and `from`'s
   std::uint32_t tid;
   lock_op how;  // complete: `from` is a completion signalled at `loc` while `to` was held
+  const char* why;  // declared with after<>: its rationale (static storage); loc: the class
 };
 
 inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
@@ -181,19 +182,47 @@ validator_state* state() noexcept;
 template <class C>
 inline constinit std::atomic<std::uint32_t> static_class_id{0};
 
+template <class C> std::uint32_t class_of(const lock_state& s) noexcept;
 std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
                                     level_t level, bool ranked) noexcept;
+void declare_order(std::uint32_t before, std::uint32_t after, std::string_view why,
+                   const std::source_location& where) noexcept;
+
+template <class C>
+inline thread_local bool registering = false;  // breaks recursion on declared cycles
+
+template <class C>
+std::uint32_t static_class(const lock_state& s) noexcept;
+
+// Registers C and, first, every class it declares before it, with the declared edges.
+template <class C>
+[[gnu::noinline]] std::uint32_t register_static(const lock_state& s) noexcept {
+  if (registering<C>) return 0;
+  registering<C> = true;
+  const std::uint32_t id = register_static_class(static_class_id<C>, class_name_v<C>,
+                                                 level_v<C>, is_ranked_v<C>);
+  [&]<class... A>(type_list<A...>) {
+    ((id ? declare_order(static_class<typename A::class_type>(s), id, A::why,
+                         C::lockorder_where)
+         : void()),
+     ...);
+  }(declared_after_t<C>{});
+  registering<C> = false;
+  return id;
+}
+
+template <class C>
+std::uint32_t static_class(const lock_state& s) noexcept {
+  const std::uint32_t id = static_class_id<C>.load(std::memory_order_acquire);
+  return id ? id : register_static<C>(s);
+}
 std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bool numbered,
                                  level_t level, bool ranked) noexcept;
 
 /// Id of the class a lock of static class C belongs to: its own, or C's.
 template <class C>
 std::uint32_t class_of(const lock_state& s) noexcept {
-  if (s.own_class) return s.own_class;
-  const std::uint32_t id = static_class_id<C>.load(std::memory_order_acquire);
-  return id ? id
-            : register_static_class(static_class_id<C>, class_name_v<C>, level_v<C>,
-                                    is_ranked_v<C>);
+  return s.own_class ? s.own_class : static_class<C>(s);
 }
 
 /// Gives a lock its own class: C's level under its own name (numbered if none given).

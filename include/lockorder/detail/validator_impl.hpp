@@ -331,6 +331,27 @@ inline std::uint32_t register_own_class(std::uint32_t family, std::string_view n
   return register_class(name, numbered, level, ranked, nullptr, family);
 }
 
+// A declared order (after<>) as an edge of the graph, with its reason and the class
+// definition as its site. Registered before any lock of `after` is taken, so it can
+// only close a cycle of declarations, which contexts reject at compile time.
+inline void declare_order(std::uint32_t before, std::uint32_t after, std::string_view why,
+                          const std::source_location& where) noexcept {
+  validator_state* v = state();
+  if (!v || !before || !after || before == after) return;
+  big_lock.lock();
+  std::size_t path_len = 0;
+  std::uint32_t index = 0;
+  using res_t = decltype(v->graph)::result;
+  if (v->graph.add_edge(before, after, edge_nn, v->path, path_len, index) == res_t::added) {
+    edge_site& s = v->sites[index];
+    s.loc = where;
+    s.from_loc = where;
+    s.how = lock_op::acquire;
+    s.why = why.data();  // a template parameter object's: static storage, NUL-terminated
+  }
+  big_lock.unlock();
+}
+
 inline std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
   if (sub >= LOCKORDER_MAX_SUBCLASSES || cls == 0) return cls;
   std::atomic_ref<std::uint32_t> slot(v.cls[cls].subs[sub]);
@@ -404,7 +425,11 @@ inline dependency edge_dependency(const validator_state& v, std::uint32_t index)
   } else if (s.how == lock_op::wait) {
     d.to.op = lock_op::wait;
   }
-  d.thread = thread_label(v, s.tid);
+  d.thread = s.tid ? thread_label(v, s.tid) : std::string();
+  if (s.why) {
+    d.declared = true;
+    d.rationale = s.why;
+  }
   return d;
 }
 
@@ -461,9 +486,11 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
 
   // 1. The same class again: AA on this very lock, or possible recursive locking. (A
   //    completion may be signalled while held: its signalling section.)
-  for (std::uint32_t i = 0; i < below && !is_complete; ++i) {
+  const std::uint32_t checked = e.mode & mode_skip_top && t.depth > 0 ? t.depth - 1 : t.depth;
+  for (std::uint32_t i = 0; i < checked && !is_complete; ++i) {
     const held_entry& h = t.held[i];
-    if (h.cls != e.cls) continue;
+    // lock_all() members may share a class, but never an instance: lock_all(a, a).
+    if (h.cls != e.cls || (i >= group && h.instance != e.instance)) continue;
     if (e_reader && (h.mode & mode_kind_mask) == mode_recursive_read) continue;
     if (is_try && h.instance != e.instance) continue;
     if (!first_report(v, report_kind::recursive_lock, e.cls, h.instance == e.instance)) continue;
@@ -557,8 +584,12 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
           !pool_frames(v, h.frames, h.nframes, s.from_frames_at, s.from_frames_n))
         say_limit(v, 3, "stack frame", out);
     } else if (res == res_t::cycle) {
-      if (first_report(v, report_kind::circular_dependency, from, to)) {
-        report r = base_report(v, t, report_kind::circular_dependency);
+      bool all_declared = path_len > 0;
+      for (std::size_t k = 0; k < path_len; ++k) all_declared &= v.sites[v.path[k]].why != nullptr;
+      const report_kind kind =
+          all_declared ? report_kind::order_violation : report_kind::circular_dependency;
+      if (first_report(v, kind, from, to)) {
+        report r = base_report(v, t, kind);
         r.has_acquiring = true;
         r.acquiring = acquiring_info();
         for (std::size_t k = 0; k < path_len; ++k)
@@ -577,8 +608,12 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
         r.message = "lockorder: " + r.thread +
                     (reverse ? " signals " + a + " while holding " + b
                              : (is_wait ? " waits for " : " acquires ") + b + " while holding " + a) +
-                    ", but " + b + " --> " + a + " was seen before: a cycle of " +
-                    std::to_string(r.chain.size()) + " dependencies, a possible deadlock.";
+                    (all_declared
+                         ? ", but " + b + " is declared to be taken before " + a +
+                               " (after<>): " + r.chain.front().rationale
+                         : ", but " + b + " --> " + a + " was seen before: a cycle of " +
+                               std::to_string(r.chain.size()) +
+                               " dependencies, a possible deadlock.");
         out.push_back(std::move(r));
       }
     } else if (res == res_t::full) {
