@@ -18,6 +18,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <source_location>
+#include <string_view>
 
 #if LOCKORDER_RUNTIME
 #  include <lockorder/detail/validator.hpp>
@@ -229,6 +230,17 @@ class shared_mutex : public impl::lock_base<C, L> {
   void might_lock_shared() {}
 #endif
 };
+
+/// Gives lock `m` a name that reports show next to its class ("intel_iommu.lock"), or
+/// forgets it (empty name). Useful for aggregates and arrays of one class.
+template <class L>
+void name_lock(L& m, std::string_view name) noexcept {
+#if LOCKORDER_RUNTIME
+  impl::rt::name_instance(static_cast<const void*>(&m), name);
+#else
+  (void)m, (void)name;
+#endif
+}
 
 /// Satisfied by lockorder's lock types (and anything built on impl::lock_base).
 template <class L>

@@ -67,6 +67,7 @@ struct lock_info {
   bool is_completion = false;  ///< the class is used as a completion (shown "(completion)")
   lock_op op = lock_op::acquire;
   const void* instance = nullptr;
+  std::string instance_name;  ///< set with lockorder::name_lock() (e.g. "intel_iommu.lock")
   site acquired_at;
 };
 

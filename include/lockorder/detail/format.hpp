@@ -29,6 +29,7 @@ inline std::string describe_lock(const lock_info& l, bool with_site) {
              std::string(l.mode == lock_mode::shared ? "shared" : "recursive read");
   if (l.is_try) attrs += (attrs.empty() ? "" : ", ") + std::string("trylock");
   if (!attrs.empty()) out += " (" + attrs + ")";
+  if (!l.instance_name.empty()) out += " [" + l.instance_name + "]";
   if (with_site) out += ", at: " + describe_site(l.acquired_at);
   return out;
 }

@@ -146,6 +146,7 @@ inline constexpr std::size_t frame_pool_size =
     std::size_t{LOCKORDER_MAX_EDGES} * (frames_per_edge + held_frames);
 inline constexpr std::size_t max_threads_named = 1024;
 inline constexpr std::size_t reported_size = 8192;  // (kind, class, class) already reported
+inline constexpr std::size_t named_size = 4096;     // lock instances given a display name
 
 // All of it is trivially constructible and lives in zeroed memory (calloc): its pages
 // are touched only as the tables fill.
@@ -160,6 +161,10 @@ struct validator_state {
   std::uint64_t reported[reported_size];
   std::uint32_t reported_n;
   bool said_full[8];  // limit_reached already said, per table
+  struct named_instance {
+    const void* instance;
+    char name[48];
+  } named[named_size];  // open addressing by address; an empty name marks a free slot
   std::uint32_t path[2 * LOCKORDER_MAX_CLASSES];
 };
 
@@ -267,6 +272,10 @@ void locked(lock_state& s, const void* instance, unsigned mode, F&& do_lock) {
 /// completions (mode_wait, mode_wait | mode_skip_top, mode_complete) and might_lock().
 void wait_point(const void* instance, std::uint32_t cls, unsigned mode,
                 const std::source_location& loc);
+
+/// Gives a lock instance a display name for reports (empty: forget it). Not on any lock
+/// path: for aggregates, containers of locks, and such.
+void name_instance(const void* instance, std::string_view name) noexcept;
 
 std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc);
 void context_leave(std::uint32_t depth) noexcept;

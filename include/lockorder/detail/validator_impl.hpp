@@ -235,6 +235,27 @@ inline site make_site(const std::source_location& loc, void* pc, void* ret,
   return s;
 }
 
+inline std::size_t named_slot(const validator_state& v, const void* instance) noexcept {
+  std::size_t i = (reinterpret_cast<std::uintptr_t>(instance) >> 3) * 0x9e3779b97f4a7c15ULL >> 52;
+  for (std::size_t n = 0; n < named_size; ++n, i = (i + 1) % named_size)
+    if (v.named[i].instance == instance || v.named[i].instance == nullptr) return i;
+  return named_size;
+}
+
+inline void name_instance(const void* instance, std::string_view name) noexcept {
+  validator_state* v = state();
+  if (!v || !instance) return;
+  big_lock.lock();
+  const std::size_t i = named_slot(*v, instance);
+  if (i < named_size) {  // full: the lock simply stays unnamed
+    auto& slot = v->named[i];
+    slot.instance = instance;  // a named slot is never freed: probing stays correct
+    std::snprintf(slot.name, sizeof slot.name, "%.*s", static_cast<int>(name.size()),
+                  name.data());
+  }
+  big_lock.unlock();
+}
+
 inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, unsigned mode,
                                 const void* instance, site where) {
   lock_info l;
@@ -253,6 +274,10 @@ inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, uns
          : mode & mode_section  ? lock_op::section
                                 : lock_op::acquire;
   l.instance = instance;
+  if (instance) {
+    const std::size_t i = named_slot(v, instance);
+    if (i < named_size && v.named[i].instance == instance) l.instance_name = v.named[i].name;
+  }
   l.acquired_at = std::move(where);
   return l;
 }
