@@ -9,4 +9,5 @@
 #include <lockorder/completion.hpp>
 #include <lockorder/annotation.hpp>
 #include <lockorder/waits.hpp>
+#include <lockorder/export.hpp>
 #include <lockorder/report.hpp>

@@ -101,6 +101,35 @@ struct report {
   [[nodiscard]] std::string text() const;
 };
 
+/// A class of the observed graph (export.hpp).
+struct graph_class {
+  std::string name;
+  bool ranked = false;
+  level_t level = 0;
+  bool completion = false;
+};
+
+/// A dependency of the observed graph: `to` taken while `from` was held, first seen at
+/// `first_seen` in `thread` of run `run`; `chains`: held-class sequences that showed it.
+struct graph_edge {
+  std::string from, to;
+  unsigned kinds = 1;  ///< bit (from held as recursive reader * 2 + to taken as one)
+  bool declared = false;
+  std::string rationale;
+  site first_seen;
+  std::string thread;
+  std::string run;
+  std::uint64_t chains = 1;
+};
+
+/// The class graph as data: what one process observed, or the union of several runs.
+/// Its functions (JSON, DOT, merge, cycles, suggested hierarchy) are in export.hpp.
+struct lock_graph {
+  std::vector<std::string> runs;
+  std::vector<graph_class> classes;
+  std::vector<graph_edge> edges;
+};
+
 /// Thrown from a blocking acquisition in report_mode::throw_exception.
 class lock_order_error : public std::logic_error {
  public:
@@ -156,10 +185,11 @@ inline report_sink& sink() {
   return s;
 }
 
-// LOCKORDER_OPTIONS: colon or comma separated key=value. Keys: mode=log|abort|throw.
-inline void read_environment() {
-  auto& s = sink();
-  if (s.env_read.exchange(true)) return;
+// LOCKORDER_OPTIONS: colon or comma separated key=value. Keys: mode=log|abort|throw,
+// export=path (export.hpp: the graph as JSON at exit; %p is the process id).
+// Calls f(key, value) for each option.
+template <class F>
+void for_each_option(F&& f) {
   const char* env = std::getenv("LOCKORDER_OPTIONS");
   if (!env) return;
   std::string_view opts(env);
@@ -168,19 +198,26 @@ inline void read_environment() {
     auto item = opts.substr(0, end);
     opts = end == std::string_view::npos ? std::string_view{} : opts.substr(end + 1);
     auto eq = item.find('=');
-    auto key = item.substr(0, eq);
-    auto value = eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1);
+    if (!item.empty())
+      f(item.substr(0, eq), eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
+  }
+}
+
+inline void read_environment() {
+  auto& s = sink();
+  if (s.env_read.exchange(true)) return;
+  for_each_option([&](std::string_view key, std::string_view value) {
     if (key == "mode") {
       if (value == "log") s.mode = report_mode::log;
       else if (value == "abort") s.mode = report_mode::abort;
       else if (value == "throw") s.mode = report_mode::throw_exception;
       else std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown mode '%.*s' (log, abort, throw)\n",
                         static_cast<int>(value.size()), value.data());
-    } else if (!key.empty()) {
-      std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown option '%.*s'\n",
+    } else if (key != "export") {
+      std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown option '%.*s' (mode, export)\n",
                    static_cast<int>(key.size()), key.data());
     }
-  }
+  });
 }
 
 /// Delivers a report according to the mode. Returns true when the caller should throw

@@ -137,6 +137,7 @@ struct edge_site {
   std::uint32_t tid;
   lock_op how;  // complete: `from` is a completion signalled at `loc` while `to` was held
   const char* why;  // declared with after<>: its rationale (static storage); loc: the class
+  std::uint32_t chains;  // validated held-class sequences that contained this dependency
 };
 
 inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
@@ -272,6 +273,9 @@ void locked(lock_state& s, const void* instance, unsigned mode, F&& do_lock) {
 /// completions (mode_wait, mode_wait | mode_skip_top, mode_complete) and might_lock().
 void wait_point(const void* instance, std::uint32_t cls, unsigned mode,
                 const std::source_location& loc);
+
+/// Copies the class graph (classes, edges, first-seen sites) for export.
+void snapshot(lock_graph& out);
 
 /// Gives a lock instance a display name for reports (empty: forget it). Not on any lock
 /// path: for aggregates, containers of locks, and such.

@@ -7,6 +7,8 @@
 #include <bit>
 #include <cstdlib>
 
+#include <unistd.h>
+
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
 
@@ -242,6 +244,38 @@ inline std::size_t named_slot(const validator_state& v, const void* instance) no
   return named_size;
 }
 
+inline void snapshot(lock_graph& out) {
+  validator_state* v = state();
+  if (!v) return;
+  out.runs.push_back("pid " + std::to_string(static_cast<long>(getpid())));
+  big_lock.lock();
+  try {
+    for (std::uint32_t id = 1; id <= v->classes; ++id) {
+      const class_entry& c = v->cls[id];
+      out.classes.push_back({c.name, c.ranked, c.level, c.completion});
+    }
+    for (std::uint32_t i = 0; i < v->graph.edge_count(); ++i) {
+      const auto& e = v->graph.edge_at(i);
+      const edge_site& s = v->sites[i];
+      graph_edge g;
+      g.from = v->cls[e.from].name;
+      g.to = v->cls[e.to].name;
+      g.kinds = e.kinds;
+      g.declared = s.why != nullptr;
+      if (s.why) g.rationale = s.why;
+      g.first_seen = make_site(s.loc, s.pc, s.ret, v->frames + s.frames_at, s.frames_n);
+      g.thread = s.tid ? thread_label(*v, s.tid) : std::string();
+      g.run = out.runs.back();
+      g.chains = s.chains ? s.chains : 1;
+      out.edges.push_back(std::move(g));
+    }
+  } catch (...) {
+    big_lock.unlock();
+    throw;
+  }
+  big_lock.unlock();
+}
+
 inline void name_instance(const void* instance, std::string_view name) noexcept {
   validator_state* v = state();
   if (!v || !instance) return;
@@ -402,8 +436,9 @@ inline void say_limit(validator_state& v, int table, const char* what, std::vect
   report r;
   r.kind = report_kind::limit_reached;
   r.message = std::string("lockorder: the ") + what +
-              " table is full; the validator stops learning new dependencies (checks of "
-              "what it learned go on). Raise " + what + " to validate more.";
+              " table is full; the validator stops learning and checking lock orders (bad "
+              "unlocks, locks destroyed while held or held at thread exit, and stale "
+              "contexts are still reported). Raise " + what + " to validate more.";
   if (table != 3) learning.store(false, std::memory_order_relaxed);
   else r.message = "lockorder: the stack frame pool is full; new dependencies are recorded "
                    "without stacks.";
@@ -594,8 +629,10 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
         from, to, reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader), v.path,
         path_len, index);
     using res_t = decltype(res);
+    if (res == res_t::existed || res == res_t::extended) ++v.sites[index].chains;
     if (res == res_t::added) {
       edge_site& s = v.sites[index];
+      s.chains = 1;
       s.loc = e.loc;
       s.from_loc = h.loc;
       s.pc = e.pc;

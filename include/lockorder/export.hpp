@@ -1,0 +1,409 @@
+// lockorder/export.hpp — the observed class graph as an artifact: export it as JSON or
+// Graphviz DOT, merge the JSON of several runs, find the cycles no single run saw, and
+// suggest a hierarchy (LOCKORDER_CLASS levels) that an existing codebase can adopt.
+//
+// A process exports its graph with export_graph(path), or at exit when started with
+// LOCKORDER_OPTIONS=export=path (%p in the path becomes the process id). The command-line
+// tool tools/lockorder-graph.cpp does the rest; docs/graph.md shows a session.
+// Cost: everything here runs off the lock paths; observed_graph() takes the validator's
+// lock once, to copy the tables.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/detail/graph.hpp>
+#include <lockorder/report.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <unistd.h>
+
+#if LOCKORDER_RUNTIME
+#  include <lockorder/detail/validator.hpp>
+#endif
+
+namespace lockorder {
+
+namespace detail {
+inline std::string json_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (c == '\n') out += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else out += c;
+  }
+  return out;
+}
+
+// A reader for the JSON that to_json() writes (objects, arrays, strings, numbers, bools).
+class json_reader {
+ public:
+  explicit json_reader(std::string_view t) : t_(t) {}
+  void expect(char c) {
+    ws();
+    if (i_ >= t_.size() || t_[i_] != c) fail(std::string("expected '") + c + "'");
+    ++i_;
+  }
+  bool peek(char c) {
+    ws();
+    return i_ < t_.size() && t_[i_] == c;
+  }
+  std::string string() {
+    expect('"');
+    std::string out;
+    while (i_ < t_.size() && t_[i_] != '"') {
+      char c = t_[i_++];
+      if (c == '\\' && i_ < t_.size()) {
+        c = t_[i_++];
+        if (c == 'n') c = '\n';
+        else if (c == 'u' && i_ + 4 <= t_.size()) {
+          c = static_cast<char>(std::stoi(std::string(t_.substr(i_, 4)), nullptr, 16));
+          i_ += 4;
+        }
+      }
+      out += c;
+    }
+    expect('"');
+    return out;
+  }
+  long long number() {
+    ws();
+    std::size_t end = i_;
+    while (end < t_.size() && (t_[end] == '-' || (t_[end] >= '0' && t_[end] <= '9'))) ++end;
+    if (end == i_) fail("expected a number");
+    long long v = std::stoll(std::string(t_.substr(i_, end - i_)));
+    i_ = end;
+    return v;
+  }
+  bool boolean() {
+    ws();
+    if (t_.substr(i_, 4) == "true") return i_ += 4, true;
+    if (t_.substr(i_, 5) == "false") return i_ += 5, false;
+    fail("expected true or false");
+  }
+  // Calls f(key) for each member of an object.
+  template <class F>
+  void object(F&& f) {
+    expect('{');
+    if (peek('}')) return expect('}');
+    do f(string_then_colon());
+    while (comma());
+    expect('}');
+  }
+  template <class F>
+  void array(F&& f) {
+    expect('[');
+    if (peek(']')) return expect(']');
+    do f();
+    while (comma());
+    expect(']');
+  }
+  void skip_value() {
+    if (peek('{')) object([&](const std::string&) { skip_value(); });
+    else if (peek('[')) array([&] { skip_value(); });
+    else if (peek('"')) string();
+    else if (peek('t') || peek('f')) boolean();
+    else number();
+  }
+
+ private:
+  std::string string_then_colon() {
+    std::string k = string();
+    expect(':');
+    return k;
+  }
+  bool comma() {
+    if (!peek(',')) return false;
+    ++i_;
+    return true;
+  }
+  void ws() {
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\t' || t_[i_] == '\r'))
+      ++i_;
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error("lockorder: graph JSON, offset " + std::to_string(i_) + ": " + what);
+  }
+  std::string_view t_;
+  std::size_t i_ = 0;
+};
+
+inline std::string dot_id(std::string_view s) { return "\"" + json_escape(s) + "\""; }
+
+inline std::string identifier(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_';
+    out += ok ? c : '_';
+  }
+  if (out.empty() || (out[0] >= '0' && out[0] <= '9')) out.insert(out.begin(), '_');
+  return out;
+}
+}  // namespace detail
+
+/// The graph this process observed so far (empty with LOCKORDER_RUNTIME=0).
+inline lock_graph observed_graph() {
+  lock_graph g;
+#if LOCKORDER_RUNTIME
+  detail::rt::snapshot(g);
+#endif
+  return g;
+}
+
+/// JSON: {"lockorder_graph": 1, "runs": [...], "classes": [...], "edges": [...]}.
+inline std::string to_json(const lock_graph& g) {
+  using detail::json_escape;
+  std::string out = "{\n  \"lockorder_graph\": 1,\n  \"runs\": [";
+  for (std::size_t i = 0; i < g.runs.size(); ++i)
+    out += (i ? ", \"" : "\"") + json_escape(g.runs[i]) + "\"";
+  out += "],\n  \"classes\": [";
+  for (std::size_t i = 0; i < g.classes.size(); ++i) {
+    const auto& c = g.classes[i];
+    out += std::string(i ? "," : "") + "\n    {\"name\": \"" + json_escape(c.name) +
+           "\", \"ranked\": " + (c.ranked ? "true" : "false") +
+           ", \"level\": " + std::to_string(c.level) +
+           ", \"completion\": " + (c.completion ? "true" : "false") + "}";
+  }
+  out += "\n  ],\n  \"edges\": [";
+  for (std::size_t i = 0; i < g.edges.size(); ++i) {
+    const auto& e = g.edges[i];
+    out += std::string(i ? "," : "") + "\n    {\"from\": \"" + json_escape(e.from) +
+           "\", \"to\": \"" + json_escape(e.to) + "\", \"kinds\": " + std::to_string(e.kinds) +
+           ", \"declared\": " + (e.declared ? "true" : "false") + ", \"rationale\": \"" +
+           json_escape(e.rationale) + "\", \"function\": \"" +
+           json_escape(e.first_seen.function) + "\", \"file\": \"" +
+           json_escape(e.first_seen.file) + "\", \"line\": " +
+           std::to_string(e.first_seen.line) + ", \"thread\": \"" + json_escape(e.thread) +
+           "\", \"run\": \"" + json_escape(e.run) + "\", \"chains\": " +
+           std::to_string(e.chains) + "}";
+  }
+  out += "\n  ]\n}\n";
+  return out;
+}
+
+/// Reads what to_json() wrote (unknown members are skipped). Throws std::runtime_error.
+inline lock_graph parse_json(std::string_view text) {
+  lock_graph g;
+  detail::json_reader r(text);
+  r.object([&](const std::string& key) {
+    if (key == "runs") {
+      r.array([&] { g.runs.push_back(r.string()); });
+    } else if (key == "classes") {
+      r.array([&] {
+        graph_class c;
+        r.object([&](const std::string& k) {
+          if (k == "name") c.name = r.string();
+          else if (k == "ranked") c.ranked = r.boolean();
+          else if (k == "level") c.level = static_cast<level_t>(r.number());
+          else if (k == "completion") c.completion = r.boolean();
+          else r.skip_value();
+        });
+        g.classes.push_back(std::move(c));
+      });
+    } else if (key == "edges") {
+      r.array([&] {
+        graph_edge e;
+        r.object([&](const std::string& k) {
+          if (k == "from") e.from = r.string();
+          else if (k == "to") e.to = r.string();
+          else if (k == "kinds") e.kinds = static_cast<unsigned>(r.number());
+          else if (k == "declared") e.declared = r.boolean();
+          else if (k == "rationale") e.rationale = r.string();
+          else if (k == "function") e.first_seen.function = r.string();
+          else if (k == "file") e.first_seen.file = r.string();
+          else if (k == "line") e.first_seen.line = static_cast<unsigned>(r.number());
+          else if (k == "thread") e.thread = r.string();
+          else if (k == "run") e.run = r.string();
+          else if (k == "chains") e.chains = static_cast<std::uint64_t>(r.number());
+          else r.skip_value();
+        });
+        g.edges.push_back(std::move(e));
+      });
+    } else {
+      r.skip_value();
+    }
+  });
+  return g;
+}
+
+/// Adds `other`'s runs, classes and edges (matched by class name). An edge seen in both
+/// keeps its first run's site, the union of its kinds and the sum of its chain counts.
+inline void merge(lock_graph& into, const lock_graph& other) {
+  std::map<std::string, std::size_t> cls, edge;
+  for (std::size_t i = 0; i < into.classes.size(); ++i) cls[into.classes[i].name] = i;
+  for (std::size_t i = 0; i < into.edges.size(); ++i)
+    edge[into.edges[i].from + '\n' + into.edges[i].to] = i;
+  into.runs.insert(into.runs.end(), other.runs.begin(), other.runs.end());
+  for (const auto& c : other.classes)
+    if (cls.emplace(c.name, into.classes.size()).second) into.classes.push_back(c);
+  for (const auto& e : other.edges) {
+    auto [it, fresh] = edge.emplace(e.from + '\n' + e.to, into.edges.size());
+    if (fresh) {
+      into.edges.push_back(e);
+    } else {
+      auto& kept = into.edges[it->second];
+      kept.kinds |= e.kinds;
+      kept.chains += e.chains;
+      if (kept.rationale.empty()) kept.rationale = e.rationale;
+      kept.declared = kept.declared || e.declared;
+    }
+  }
+}
+
+/// The deadlock cycles of the graph, each as its edges in order (lockdep's rules: a
+/// cycle through a lock taken and held only as a recursive reader is no deadlock).
+/// Each cycle is found once, when its last edge is added in the graph's edge order.
+inline std::vector<std::vector<graph_edge>> cycles(const lock_graph& g) {
+  constexpr std::size_t max_nodes = 1 << 15, max_edges = 1 << 18;
+  using graph_t = detail::dep_graph<max_nodes, max_edges>;
+  auto dg = std::make_unique<graph_t>();  // value-initialized: zeroed, as it requires
+  auto path = std::make_unique<std::uint32_t[]>(2 * max_nodes);
+  std::map<std::string, std::uint32_t> id;
+  std::vector<std::size_t> edge_of;  // dep_graph edge index -> g.edges index
+  auto node = [&](const std::string& name) {
+    auto it = id.find(name);
+    if (it != id.end()) return it->second;
+    const std::uint32_t n = dg->add_node();
+    if (!n) throw std::runtime_error("lockorder: graph too large for cycles()");
+    return id[name] = n;
+  };
+  std::vector<std::vector<graph_edge>> out;
+  for (std::size_t i = 0; i < g.edges.size(); ++i) {
+    const auto& e = g.edges[i];
+    const std::uint32_t a = node(e.from), b = node(e.to);
+    for (unsigned k = 0; k < 4; ++k) {
+      if (!(e.kinds & (1u << k))) continue;
+      std::size_t len = 0;
+      std::uint32_t index = 0;
+      const auto res = dg->add_edge(a, b, static_cast<std::uint8_t>(1u << k), path.get(), len, index);
+      if (res == graph_t::result::added) {
+        if (edge_of.size() <= index) edge_of.resize(index + 1);
+        edge_of[index] = i;
+      } else if (res == graph_t::result::cycle) {
+        std::vector<graph_edge> c;
+        for (std::size_t p = 0; p < len; ++p) c.push_back(g.edges[edge_of[path[p]]]);
+        c.push_back(e);
+        out.push_back(std::move(c));
+        break;
+      } else if (res == graph_t::result::full) {
+        throw std::runtime_error("lockorder: graph too large for cycles()");
+      }
+    }
+  }
+  return out;
+}
+
+/// DOT. Declared orders are dashed and labelled with their reason; the edges of
+/// `highlight` (a cycle, say) are red.
+inline std::string to_dot(const lock_graph& g, const std::vector<graph_edge>& highlight = {}) {
+  using detail::dot_id;
+  std::set<std::pair<std::string, std::string>> hot;
+  for (const auto& e : highlight) hot.emplace(e.from, e.to);
+  std::string out = "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
+  for (const auto& c : g.classes) {
+    std::string label = (c.completion ? "(completion)" : "") + c.name;
+    if (c.ranked) label += "\\nlevel " + std::to_string(c.level);
+    out += "  " + dot_id(c.name) + " [label=\"" + detail::json_escape(label) + "\"];\n";
+  }
+  for (const auto& e : g.edges) {
+    std::string attrs;
+    std::string label = e.declared ? e.rationale
+                                   : e.first_seen.function + (e.first_seen.line
+                                                                  ? ":" + std::to_string(e.first_seen.line)
+                                                                  : "");
+    attrs += "label=\"" + detail::json_escape(label) + "\"";
+    if (e.declared) attrs += ", style=dashed";
+    if (hot.count({e.from, e.to})) attrs += ", color=red, penwidth=2.5, fontcolor=red";
+    out += "  " + dot_id(e.from) + " -> " + dot_id(e.to) + " [" + attrs + "];\n";
+  }
+  out += "}\n";
+  return out;
+}
+
+/// LOCKORDER_CLASS declarations in a topological order of the graph: each class gets a
+/// level 10 above the previous one, so every observed dependency goes upwards and the
+/// compiler rejects its inversion. Empty when the graph has a deadlock cycle: print
+/// cycles() instead. Names are made valid identifiers ("a.b#2" -> "a_b_2").
+inline std::string suggest_hierarchy(const lock_graph& g) {
+  if (!cycles(g).empty()) return {};
+  std::map<std::string, std::size_t> index;
+  std::vector<std::string> names;
+  auto at = [&](const std::string& n) {
+    auto [it, fresh] = index.emplace(n, names.size());
+    if (fresh) names.push_back(n);
+    return it->second;
+  };
+  for (const auto& c : g.classes) at(c.name);
+  std::vector<std::vector<std::size_t>> out(names.size());
+  std::vector<std::size_t> indeg(names.size());
+  for (const auto& e : g.edges) {
+    const std::size_t a = at(e.from), b = at(e.to);
+    out.resize(names.size());
+    indeg.resize(names.size());
+    if (a == b) continue;  // a reader-only self edge: no order needed
+    out[a].push_back(b);
+    ++indeg[b];
+  }
+  // Kahn's algorithm; among ready classes, the first observed goes first (stable output).
+  std::set<std::size_t> ready;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (!indeg[i]) ready.insert(i);
+  std::string text =
+      "// Suggested by lockorder from " + std::to_string(g.runs.size()) +
+      " run(s): a topological order of the observed dependencies.\n"
+      "// Review the names and levels; leave gaps for classes to come.\n";
+  int level = 0;
+  while (!ready.empty()) {
+    const std::size_t n = *ready.begin();
+    ready.erase(ready.begin());
+    level += 10;
+    text += "LOCKORDER_CLASS(" + detail::identifier(names[n]) + ", " + std::to_string(level) + ");\n";
+    for (std::size_t m : out[n])
+      if (--indeg[m] == 0) ready.insert(m);
+  }
+  return text;
+}
+
+/// Writes this process's graph as JSON to `path`. False (and a message) on failure.
+inline bool export_graph(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) {
+    std::fprintf(stderr, "lockorder: cannot write the graph to %s\n", path.c_str());
+    return false;
+  }
+  const std::string json = to_json(observed_graph());
+  const bool ok = std::fwrite(json.data(), 1, json.size(), f) == json.size();
+  return std::fclose(f) == 0 && ok;
+}
+
+#if LOCKORDER_RUNTIME
+namespace detail {
+// LOCKORDER_OPTIONS=export=path: write the graph when the program exits. (Only where
+// there is a graph: a tool built with the runtime off must not overwrite the file.)
+inline const bool export_at_exit = [] {
+  static std::string path;
+  for_each_option([](std::string_view key, std::string_view value) {
+    if (key == "export") path = value;
+  });
+  if (path.empty()) return false;
+  if (auto p = path.find("%p"); p != std::string::npos)
+    path.replace(p, 2, std::to_string(static_cast<long>(getpid())));
+  std::atexit([] { export_graph(path); });
+  return true;
+}();
+}  // namespace detail
+#endif
+
+}  // namespace lockorder
