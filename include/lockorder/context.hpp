@@ -201,6 +201,10 @@ struct context_depth {};
 
 struct context_access;
 
+// Selects group_guard's constructor that keeps the order given (lock_fields()).
+struct in_given_order_t {};
+inline constexpr in_given_order_t in_given_order{};
+
 }  // namespace impl
 
 /// A context: the set of classes this thread holds, as a type. Obtain the root with
@@ -494,6 +498,7 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
 
  private:
   template <class... H> friend class context;
+  friend struct impl::context_access;
 
   group_guard(impl::context_depth d, std::tuple<L&...> locks, const std::source_location& site)
       : context<Held...>(d), locks_(locks) {
@@ -513,6 +518,28 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
       visit(order_[k], [&](auto& m) {
         impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, flags, site);
       });
+    }
+    owns_ = true;
+  }
+
+  // In the order given, each an ordinary acquisition, as nested lock() calls would be:
+  // the validator learns the order between them (lock_fields(), aggregate.hpp).
+  group_guard(impl::context_depth d, std::tuple<L&...> locks, impl::in_given_order_t,
+              const std::source_location& site)
+      : context<Held...>(d), locks_(locks) {
+    std::size_t k = 0;
+    try {
+      for (; k < n; ++k) {
+        order_[k] = k;
+        visit(k, [&](auto& m) {
+          impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, 0, site);
+        });
+      }
+    } catch (...) {  // a report thrown before lock k was taken: drop the ones before it
+      while (k-- > 0) visit(k, [](auto& m) {
+        impl::lock_access::release<impl::lock_class_t<decltype(m)>>(m);
+      });
+      throw;
     }
     owns_ = true;
   }
@@ -574,5 +601,18 @@ auto context<Held...>::lock_all(L&... m) {
         enter(site), std::tie(m...), site);
   }
 }
+
+namespace impl {
+// For the public headers that take locks outside this file (aggregate.hpp).
+struct context_access {
+  // A group guard, child of ctx, whose locks are taken in the order given.
+  template <class... Held, class... L>
+  static auto lock_in_order(context<Held...>& ctx, std::tuple<L&...> locks,
+                            const std::source_location& site) {
+    return group_guard<std::tuple<L&...>, Held..., lock_class_t<L>...>(
+        ctx.enter(site), locks, in_given_order, site);
+  }
+};
+}  // namespace impl
 
 LOCKORDER_NAMESPACE_END

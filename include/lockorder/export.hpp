@@ -181,7 +181,8 @@ inline std::string to_json(const lock_graph& g) {
     const auto& e = g.edges[i];
     out += std::string(i ? "," : "") + "\n    {\"from\": \"" + json_escape(e.from) +
            "\", \"to\": \"" + json_escape(e.to) + "\", \"kinds\": " + std::to_string(e.kinds) +
-           ", \"declared\": " + (e.declared ? "true" : "false") + ", \"rationale\": \"" +
+           ", \"declared\": " + (e.declared ? "true" : "false") +
+           ", \"reported\": " + (e.reported ? "true" : "false") + ", \"rationale\": \"" +
            json_escape(e.rationale) + "\", \"function\": \"" +
            json_escape(e.first_seen.function) + "\", \"file\": \"" +
            json_escape(e.first_seen.file) + "\", \"line\": " +
@@ -220,6 +221,7 @@ inline lock_graph parse_json(std::string_view text) {
           else if (k == "to") e.to = r.string();
           else if (k == "kinds") e.kinds = static_cast<unsigned>(r.number());
           else if (k == "declared") e.declared = r.boolean();
+          else if (k == "reported") e.reported = r.boolean();
           else if (k == "rationale") e.rationale = r.string();
           else if (k == "function") e.first_seen.function = r.string();
           else if (k == "file") e.first_seen.file = r.string();
@@ -258,6 +260,7 @@ inline void merge(lock_graph& into, const lock_graph& other) {
       kept.chains += e.chains;
       if (kept.rationale.empty()) kept.rationale = e.rationale;
       kept.declared = kept.declared || e.declared;
+      kept.reported = kept.reported || e.reported;
     }
   }
 }
@@ -314,7 +317,7 @@ inline std::string to_dot(const lock_graph& g, const std::vector<graph_edge>& hi
   std::string out = "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
   for (const auto& c : g.classes) {
     std::string label = (c.completion ? "(completion)" : "") + c.name;
-    if (c.ranked) label += "\\nlevel " + std::to_string(c.level);
+    if (c.ranked) label += "\nlevel " + std::to_string(c.level);  // escaped to DOT's \\n
     out += "  " + dot_id(c.name) + " [label=\"" + detail::json_escape(label) + "\"];\n";
   }
   for (const auto& e : g.edges) {
@@ -325,6 +328,7 @@ inline std::string to_dot(const lock_graph& g, const std::vector<graph_edge>& hi
                                                                   : "");
     attrs += "label=\"" + detail::json_escape(label) + "\"";
     if (e.declared) attrs += ", style=dashed";
+    if (e.reported) attrs += ", style=bold";
     if (hot.count({e.from, e.to})) attrs += ", color=red, penwidth=2.5, fontcolor=red";
     out += "  " + dot_id(e.from) + " -> " + dot_id(e.to) + " [" + attrs + "];\n";
   }

@@ -94,9 +94,22 @@ concept lock_class = requires {
   { C::lockorder_level } -> std::convertible_to<detail::level_spec>;
 };
 
-/// The class's name as written in LOCKORDER_CLASS.
+namespace detail {
+// The qualified name of T ("ranked::vmm_mutex"), from the compiler's function signature:
+// "... [with T = ranked::vmm_mutex; ...]" (GCC) or "... [T = ranked::vmm_mutex]" (clang).
+template <class T>
+consteval std::string_view qualified_name() {
+  const std::string_view f = __PRETTY_FUNCTION__;
+  const std::size_t start = f.find("T = ") + 4;
+  const std::size_t end = f.find_first_of(";]", start);
+  return f.substr(start, end - start);
+}
+}  // namespace detail
+
+/// The class's qualified name: the name in LOCKORDER_CLASS, with its namespaces and
+/// enclosing classes, so classes of one name in two namespaces stay apart in reports.
 template <lock_class C>
-inline constexpr std::string_view class_name_v = C::lockorder_name;
+inline constexpr std::string_view class_name_v = detail::qualified_name<C>();
 
 /// True when the class was given a level.
 template <lock_class C>

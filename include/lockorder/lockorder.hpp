@@ -6,6 +6,7 @@
 #include <lockorder/lock_class.hpp>
 #include <lockorder/mutex.hpp>
 #include <lockorder/context.hpp>
+#include <lockorder/aggregate.hpp>
 #include <lockorder/completion.hpp>
 #include <lockorder/annotation.hpp>
 #include <lockorder/waits.hpp>

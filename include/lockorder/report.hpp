@@ -115,6 +115,7 @@ struct graph_edge {
   std::string from, to;
   unsigned kinds = 1;  ///< bit (from held as recursive reader * 2 + to taken as one)
   bool declared = false;
+  bool reported = false;  ///< reported (closed a cycle or broke an order), so not learned
   std::string rationale;
   site first_seen;
   std::string thread;

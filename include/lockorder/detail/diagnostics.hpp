@@ -34,6 +34,7 @@ template <std::size_t... Index> struct field_indices;
 template <std::size_t Count> struct field_count;
 template <std::size_t Index, class Class> struct acquiring_field;
 template <std::size_t Index, class Class> struct while_holding_field;
+template <class T, std::size_t Index> struct field_of;
 
 namespace diagnostic {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE

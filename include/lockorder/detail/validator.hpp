@@ -167,6 +167,14 @@ struct validator_state {
     char name[48];
   } named[named_size];  // open addressing by address; an empty name marks a free slot
   std::uint32_t path[2 * LOCKORDER_MAX_CLASSES];
+  // Dependencies reported and not learned (they close a cycle or break an order): kept
+  // for export, so the graph as an artifact shows the violation too.
+  struct rejected_edge {
+    std::uint32_t from, to;
+    std::uint8_t kinds;
+    edge_site site;
+  } rejected[1024];
+  std::uint32_t rejected_n;
 };
 
 static_assert(std::is_aggregate_v<validator_state> &&

@@ -269,6 +269,18 @@ inline void snapshot(lock_graph& out) {
       g.chains = s.chains ? s.chains : 1;
       out.edges.push_back(std::move(g));
     }
+    for (std::uint32_t i = 0; i < v->rejected_n; ++i) {
+      const auto& rj = v->rejected[i];
+      graph_edge g;
+      g.from = v->cls[rj.from].name;
+      g.to = v->cls[rj.to].name;
+      g.kinds = rj.kinds;
+      g.reported = true;
+      g.first_seen = make_site(rj.site.loc, rj.site.pc, rj.site.ret);
+      g.thread = thread_label(*v, rj.site.tid);
+      g.run = out.runs.back();
+      out.edges.push_back(std::move(g));
+    }
   } catch (...) {
     big_lock.unlock();
     throw;
@@ -651,6 +663,15 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
       const report_kind kind =
           all_declared ? report_kind::order_violation : report_kind::circular_dependency;
       if (first_report(v, kind, from, to)) {
+        if (v.rejected_n < std::size(v.rejected)) {
+          auto& rj = v.rejected[v.rejected_n++];
+          rj.from = from;
+          rj.to = to;
+          rj.kinds = reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader);
+          rj.site = {e.loc, h.loc, e.pc, e.ret, h.pc, h.ret, 0, 0, 0, 0, t.tid,
+                     reverse ? lock_op::complete : is_wait ? lock_op::wait : lock_op::acquire,
+                     nullptr, 1};
+        }
         report r = base_report(v, t, kind);
         r.has_acquiring = true;
         r.acquiring = acquiring_info();
