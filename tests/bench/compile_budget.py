@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Compile-time budget: writes two translation units with the same shape and times them.
+
+  lockorder.cpp: 200 lock classes (150 ranked, 50 unranked with 50 declared after<>
+                 orders), one lock each, and 1,000 acquisitions checked through contexts
+                 (250 functions, each a chain of 4 locks in order).
+  plain.cpp:     the same 200 locks as std::mutex, the same 1,000 acquisitions with
+                 std::lock_guard.
+
+Usage: compile_budget.py OUT_DIR CXX [CXX...]   prints a Markdown table: median wall time
+of 3 compiles (-c -O0) and peak memory (max RSS), and the ratio lockorder / plain."""
+import os
+import random
+import statistics
+import subprocess
+import sys
+
+def write(out):
+    rnd = random.Random(20261121)
+    ranked = [f"ranked_{i}" for i in range(150)]
+    unranked = [f"declared_{i}" for i in range(50)]
+    lo = ["#include <lockorder/lockorder.hpp>", ""]
+    pl = ["#include <mutex>", ""]
+    for i, c in enumerate(ranked):
+        lo.append(f"LOCKORDER_CLASS({c}, {10 * (i + 1)});")
+    for i, c in enumerate(unranked):  # a declared chain: declared_i after declared_{i-1}
+        if i == 0:
+            lo.append(f"LOCKORDER_CLASS({c});")
+        else:
+            lo.append(f'LOCKORDER_CLASS({c}, lockorder::after<{unranked[i-1]}, "step {i}">);')
+    for c in ranked + unranked:
+        lo.append(f"lockorder::mutex<{c}> m_{c};")
+        pl.append(f"std::mutex m_{c};")
+    for f in range(250):
+        pool = ranked if f % 5 else unranked
+        chain = sorted(rnd.sample(range(len(pool)), 4))
+        names = [pool[i] for i in chain]
+        lo.append(f"void f{f}() {{")
+        lo.append(f"  auto g0 = lockorder::unlocked().lock(m_{names[0]});")
+        for k in range(1, 4):
+            lo.append(f"  auto g{k} = g{k-1}.lock(m_{names[k]});")
+        lo.append("}")
+        pl.append(f"void f{f}() {{")
+        for k in range(4):
+            pl.append(f"  std::lock_guard g{k}(m_{names[k]});")
+        pl.append("}")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "lockorder.cpp"), "w") as fh:
+        fh.write("\n".join(lo) + "\n")
+    with open(os.path.join(out, "plain.cpp"), "w") as fh:
+        fh.write("\n".join(pl) + "\n")
+
+def measure(cxx, src, include):
+    times, mems = [], []
+    for _ in range(3):
+        r = subprocess.run(["/usr/bin/time", "-f", "%e %M", cxx, "-std=c++20", "-O0", "-c",
+                            f"-I{include}", src, "-o", os.devnull],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"{cxx} {src} failed:\n{r.stderr}")
+        t, m = r.stderr.strip().splitlines()[-1].split()
+        times.append(float(t))
+        mems.append(int(m))
+    return statistics.median(times), max(mems) / 1024
+
+def main():
+    out, compilers = sys.argv[1], sys.argv[2:]
+    write(out)
+    include = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include")
+    print("| compiler | plain std::mutex | lockorder | time ratio | peak memory (plain / lockorder) |")
+    print("|---|---|---|---|---|")
+    for cxx in compilers:
+        tp, mp = measure(cxx, os.path.join(out, "plain.cpp"), include)
+        tl, ml = measure(cxx, os.path.join(out, "lockorder.cpp"), include)
+        print(f"| {cxx} | {tp:.2f} s | {tl:.2f} s | {tl / tp:.2f}x | {mp:.0f} MiB / {ml:.0f} MiB |")
+
+if __name__ == "__main__":
+    main()
