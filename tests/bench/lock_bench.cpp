@@ -13,11 +13,17 @@
 #if defined(LOCKORDER_BENCH_ABSL)
 #include <absl/synchronization/mutex.h>
 
-// absl::Mutex with its deadlock detection reporting (not aborting) on cycles.
+// absl::Mutex with its deadlock detection reporting (not aborting) on cycles. Debian's
+// 20220623 has only Lock()/Unlock(): a BasicLockable face for the same loops.
 [[maybe_unused]] static const bool absl_mode = [] {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kReport);
   return true;
 }();
+struct absl_mutex {
+  absl::Mutex m;
+  void lock() { m.Lock(); }
+  void unlock() { m.Unlock(); }
+};
 #endif
 
 LOCKORDER_CLASS(bench_a, 10);
@@ -40,7 +46,7 @@ void lock_unlock(benchmark::State& state) {
 BENCHMARK_TEMPLATE(lock_unlock, std::mutex);
 BENCHMARK_TEMPLATE(lock_unlock, lockorder::mutex<bench_a>);
 #if defined(LOCKORDER_BENCH_ABSL)
-BENCHMARK_TEMPLATE(lock_unlock, absl::Mutex);
+BENCHMARK_TEMPLATE(lock_unlock, absl_mutex);
 #endif
 
 // --- four nested locks ------------------------------------------------------------------
@@ -67,7 +73,7 @@ BENCHMARK_TEMPLATE(nested4, std::mutex, std::mutex, std::mutex, std::mutex);
 BENCHMARK_TEMPLATE(nested4, lockorder::mutex<bench_a>, lockorder::mutex<bench_b>,
                    lockorder::mutex<bench_c>, lockorder::mutex<bench_d>);
 #if defined(LOCKORDER_BENCH_ABSL)
-BENCHMARK_TEMPLATE(nested4, absl::Mutex, absl::Mutex, absl::Mutex, absl::Mutex);
+BENCHMARK_TEMPLATE(nested4, absl_mutex, absl_mutex, absl_mutex, absl_mutex);
 #endif
 
 // The same through contexts: the compile-time checked path.
@@ -121,7 +127,7 @@ void pool64<lockorder::mutex<bench_pool>>(benchmark::State& state) {
 BENCHMARK_TEMPLATE(pool64, std::mutex)->Threads(2)->UseRealTime();
 BENCHMARK_TEMPLATE(pool64, lockorder::mutex<bench_pool>)->Threads(2)->UseRealTime();
 #if defined(LOCKORDER_BENCH_ABSL)
-BENCHMARK_TEMPLATE(pool64, absl::Mutex)->Threads(2)->UseRealTime();
+BENCHMARK_TEMPLATE(pool64, absl_mutex)->Threads(2)->UseRealTime();
 #endif
 
 #if !defined(LOCKORDER_BENCH_BASELINE_ONLY)
