@@ -77,16 +77,13 @@ class completion : public impl::waitable<C> {
     this->note_wait(site);
     std::unique_lock l(m_);
     cv_.wait(l, [this] { return done_ > 0; });
-    if (done_ != UINT_MAX) --done_;
+    consume();
   }
 
   /// Waits at most `d`; true if completed. Not recorded: a timed wait recovers.
   template <class Rep, class Period>
   bool wait_for(const std::chrono::duration<Rep, Period>& d) {
-    std::unique_lock l(m_);
-    if (!cv_.wait_for(l, d, [this] { return done_ > 0; })) return false;
-    if (done_ != UINT_MAX) --done_;
-    return true;
+    return wait_until(std::chrono::steady_clock::now() + d);
   }
 
   /// Waits until `t`; true if completed. Not recorded: a timed wait recovers.
@@ -94,7 +91,7 @@ class completion : public impl::waitable<C> {
   bool wait_until(const std::chrono::time_point<Clock, Duration>& t) {
     std::unique_lock l(m_);
     if (!cv_.wait_until(l, t, [this] { return done_ > 0; })) return false;
-    if (done_ != UINT_MAX) --done_;
+    consume();
     return true;
   }
 
@@ -139,6 +136,9 @@ class completion : public impl::waitable<C> {
 
  private:
   template <class W> friend class signalling_section;
+  void consume() {  // m_ held: one complete() lets one waiter through; complete_all() all
+    if (done_ != UINT_MAX) --done_;
+  }
   mutable std::mutex m_;  // internal: never recorded
   std::condition_variable cv_;
   unsigned done_ = 0;
