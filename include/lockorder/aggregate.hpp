@@ -106,7 +106,7 @@ struct fields_check {
   std::size_t second = 0;
 };
 
-// Fields I < J against the field order.
+// Fields I and J against the field order (a problem only where I < J).
 template <class T, std::size_t I, std::size_t J>
 consteval fields_problem pair_problem() {
   using A = field_class_t<T, I>;
@@ -131,10 +131,11 @@ consteval fields_check check_pairs() {
   return {};
 }
 
-// A later field of T (J > I) whose class is held, or fields count: taking field I then
-// goes against the field order, ranked or not.
 template <class C, class... Held>
 inline constexpr bool held_class_v = (std::is_same_v<entry_class_t<Held>, C> || ...);
+
+// A later field of T (J > I) whose class is held, or the field count: taking field I
+// then goes against the field order, ranked or not.
 template <class T, std::size_t I, class... Held>
 consteval std::size_t held_later_field() {
   constexpr std::size_t n = fields_of<T>::count;
@@ -332,11 +333,11 @@ template <std::size_t... I, class Ctx, class T>
                                     impl::selection_t<T, I...>{});
 }
 
-/// True when lock_fields<I...>(ctx, agg) compiles for a Ctx and an aggregate type T
-/// (handy in STATIC_REQUIRE).
+/// True when lock_fields<I...>(ctx, agg) compiles for an lvalue `ctx` of type Ctx (a
+/// context or guard) and an aggregate of type T (handy in STATIC_REQUIRE).
 template <class Ctx, class T, std::size_t... I>
 concept can_lock_fields =
-    impl::fields_context<Ctx> && !std::is_const_v<T> &&
+    impl::fields_context<std::remove_reference_t<Ctx>&> && !std::is_const_v<T> &&
     impl::lock_fields_check<T, impl::context_of_t<Ctx>, I...>::value.kind ==
         impl::fields_problem::none;
 

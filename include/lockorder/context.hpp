@@ -535,10 +535,13 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
           impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, 0, site);
         });
       }
-    } catch (...) {  // a report thrown before lock k was taken: drop the ones before it
+    } catch (...) {  // a report thrown before lock k was taken: undo the ones before it
       while (k-- > 0) visit(k, [](auto& m) {
         impl::lock_access::release<impl::lock_class_t<decltype(m)>>(m);
       });
+#if LOCKORDER_CHECK_CONTEXT
+      impl::rt::context_leave(this->depth_.value);
+#endif
       throw;
     }
     owns_ = true;
