@@ -460,7 +460,16 @@ class guard : public context<Held...> {
  private:
   template <class... H> friend class context;
   guard(impl::context_depth d, Lock& m, const std::source_location& site)
-      : context<Held...>(d), lock_(impl::lock_access::acquire<entry>(m, 0, site) ? &m : nullptr) {}
+      : context<Held...>(d), lock_(nullptr) {
+    try {
+      if (impl::lock_access::acquire<entry>(m, 0, site)) lock_ = &m;
+    } catch (...) {  // a report thrown in throw mode: nothing is held; leave the depth
+#if LOCKORDER_CHECK_CONTEXT
+      impl::rt::context_leave(this->depth_.value);
+#endif
+      throw;
+    }
+  }
 
   Lock* lock_;
 };
@@ -512,14 +521,8 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
     std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
       return a.level != b.level ? a.level < b.level : a.addr < b.addr;
     });
-    for (std::size_t k = 0; k < n; ++k) {
-      order_[k] = keys[k].index;
-      const unsigned flags = k == 0 ? 0u : group_next_flag;
-      visit(order_[k], [&](auto& m) {
-        impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, flags, site);
-      });
-    }
-    owns_ = true;
+    for (std::size_t k = 0; k < n; ++k) order_[k] = keys[k].index;
+    take_all(true, site);
   }
 
   // In the order given, each an ordinary acquisition, as nested lock() calls would be:
@@ -527,16 +530,24 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
   group_guard(impl::context_depth d, std::tuple<L&...> locks, impl::in_given_order_t,
               const std::source_location& site)
       : context<Held...>(d), locks_(locks) {
+    for (std::size_t k = 0; k < n; ++k) order_[k] = k;
+    take_all(false, site);
+  }
+
+  // Takes the locks in order_ (as one lock_all() group, or as nested acquisitions). A
+  // report thrown before lock k (throw mode) releases the ones before it and leaves the
+  // context depth, so nothing stays held.
+  void take_all(bool group, const std::source_location& site) {
     std::size_t k = 0;
     try {
       for (; k < n; ++k) {
-        order_[k] = k;
-        visit(k, [&](auto& m) {
-          impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, 0, site);
+        const unsigned flags = group && k ? group_next_flag : 0u;
+        visit(order_[k], [&](auto& m) {
+          impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, flags, site);
         });
       }
-    } catch (...) {  // a report thrown before lock k was taken: undo the ones before it
-      while (k-- > 0) visit(k, [](auto& m) {
+    } catch (...) {
+      while (k-- > 0) visit(order_[k], [](auto& m) {
         impl::lock_access::release<impl::lock_class_t<decltype(m)>>(m);
       });
 #if LOCKORDER_CHECK_CONTEXT

@@ -447,3 +447,30 @@ TEST_CASE("lock_all() given the same lock twice is reported before it would dead
   { auto g = lockorder::unlocked().lock_all(m, m); }
   CHECK(c.count(report_kind::recursive_lock) == 1);
 }
+
+LOCKORDER_CLASS(rt_thr_a, 400);
+LOCKORDER_CLASS(rt_thr_b, 410);
+LOCKORDER_CLASS(rt_thr_x);
+
+TEST_CASE("throw mode in lock_all(): the locks already taken are released, no stale depth") {
+  lockorder::mutex<rt_thr_a> a;
+  lockorder::mutex<rt_thr_b> b;
+  lockorder::mutex<rt_thr_x> x;  // unranked: its order against a and b is learned
+  report_collector reports;
+  take_in_order(b, x);  // b -> x
+  const auto saved = lockorder::get_report_mode();
+  lockorder::set_report_mode(lockorder::report_mode::throw_exception);
+  {
+    std::lock_guard hold_x(x);
+    // a is taken first (lowest level) and is fine; b after x closes b -> x -> b: throws.
+    CHECK_THROWS_AS(lockorder::unlocked().lock_all(a, b), lockorder::lock_order_error);
+  }
+  lockorder::set_report_mode(saved);
+  CHECK(reports.size() == 0);  // thrown, not delivered to the handler
+  CHECK(a.try_lock());  // released by the failed lock_all()
+  a.unlock();
+  CHECK(b.try_lock());
+  b.unlock();
+  auto g = lockorder::unlocked().lock(a);  // the failed group left no context depth behind
+  CHECK(reports.count(report_kind::stale_context) == 0);
+}
