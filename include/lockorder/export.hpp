@@ -11,6 +11,7 @@
 
 #include <lockorder/config.hpp>
 #include <lockorder/detail/graph.hpp>
+#include <lockorder/detail/order.hpp>
 #include <lockorder/report.hpp>
 
 #include <algorithm>
@@ -378,6 +379,58 @@ inline std::string suggest_hierarchy(const lock_graph& g) {
       if (--indeg[m] == 0) ready.insert(m);
   }
   return text;
+}
+
+namespace detail {
+template <class List, class Acc> struct with_declared;
+template <class Acc> struct with_declared<type_list<>, Acc> { using type = Acc; };
+template <class C, class... R, class... A>
+struct with_declared<type_list<C, R...>, type_list<A...>>
+    : with_declared<typename concat<type_list<R...>, preds_t<C>>::type,
+                    std::conditional_t<(std::is_same_v<C, A> || ...), type_list<A...>,
+                                       type_list<A..., C>>> {};
+}  // namespace detail
+
+/// The declared hierarchy of classes C... and of every class they declare after<>
+/// (transitively), as a graph: each class with its level, each declared order as an edge
+/// with its reason and the class definition as its site. Compile-time data: no runtime
+/// needed. Render it with to_markdown() and to_dot() for the docs (docs/graph.md).
+template <lock_class... C>
+lock_graph declared_hierarchy() {
+  lock_graph g;
+  [&]<class... K>(type_list<K...>) {
+    (g.classes.push_back({std::string(class_name_v<K>), is_ranked_v<K>, level_v<K>, false}), ...);
+    auto edges = [&]<class X, class... A>(type_list<A...>) {
+      (g.edges.push_back({std::string(class_name_v<typename A::class_type>),
+                          std::string(class_name_v<X>), 1, true, false, std::string(A::why),
+                          site{"", X::lockorder_where.file_name(), X::lockorder_where.line(), {}},
+                          "", "", 1}),
+       ...);
+    };
+    (edges.template operator()<K>(declared_after_t<K>{}), ...);
+  }(typename detail::with_declared<type_list<C...>, type_list<>>::type{});
+  return g;
+}
+
+/// A Markdown table of the classes (level, and the classes declared before each, with
+/// the reasons), for a hierarchy from declared_hierarchy() or an observed graph.
+inline std::string to_markdown(const lock_graph& g) {
+  std::string out = "| class | level | taken after | why |\n|---|---|---|---|\n";
+  std::vector<graph_class> classes = g.classes;
+  std::stable_sort(classes.begin(), classes.end(), [](const graph_class& a, const graph_class& b) {
+    return a.ranked != b.ranked ? a.ranked : a.level < b.level;
+  });
+  for (const auto& c : classes) {
+    std::string after, why;
+    for (const auto& e : g.edges)
+      if (e.to == c.name && e.declared) {
+        after += (after.empty() ? "" : "<br>") + std::string("`") + e.from + "`";
+        why += (why.empty() ? "" : "<br>") + e.rationale;
+      }
+    out += "| `" + c.name + "` | " + (c.ranked ? std::to_string(c.level) : "—") + " | " +
+           after + " | " + why + " |\n";
+  }
+  return out;
 }
 
 /// Writes this process's graph as JSON to `path`. False (and a message) on failure.
