@@ -146,17 +146,28 @@ class lock_base {
   // Every exclusive acquisition goes through here: check (before blocking), then lock.
   [[gnu::always_inline]] bool acquire_impl(unsigned subclass, bool is_try, unsigned flags,
                                           const std::source_location& site) {
-    const unsigned mode = rt::mode_exclusive | flags;
+    return take(rt::mode_exclusive | flags, subclass, is_try && lockable<L>, site,
+                [&] { lock_.lock(); },
+                [&] {
+                  if constexpr (lockable<L>) return static_cast<bool>(lock_.try_lock());
+                  else return false;
+                });
+  }
+
+  // One body for every acquisition, exclusive or shared: a try-lock is recorded once it
+  // succeeded (it cannot block: no dependency into it); a blocking one is checked first.
+  template <class Lock, class TryLock>
+  [[gnu::always_inline]] bool take(unsigned mode, unsigned subclass, bool is_try,
+                                  const std::source_location& site, Lock&& lock,
+                                  TryLock&& try_lock) {
     if (is_try) {
-      if constexpr (lockable<L>) {
-        if (!lock_.try_lock()) return false;
-        rt::acquire(state_, this, rt::class_of<C>(state_), subclass, mode | rt::mode_try, site);
-        rt::mark_held(state_, mode);
-        return true;
-      }
+      if (!try_lock()) return false;
+      rt::acquire(state_, this, rt::class_of<C>(state_), subclass, mode | rt::mode_try, site);
+      rt::mark_held(state_, mode);
+      return true;
     }
     rt::acquire(state_, this, rt::class_of<C>(state_), subclass, mode, site);
-    rt::locked(state_, this, mode, [&] { lock_.lock(); });
+    rt::locked(state_, this, mode, lock);
     return true;
   }
 #endif
@@ -212,16 +223,9 @@ class shared_mutex : public impl::lock_base<C, L> {
   [[gnu::always_inline]] bool acquire_shared_impl(bool is_try,
                                                  const std::source_location& site) {
     namespace rt = impl::rt;
-    const unsigned mode = reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read;
-    if (is_try) {
-      if (!this->lock_.try_lock_shared()) return false;
-      rt::acquire(this->state_, this, rt::class_of<C>(this->state_), 0, mode | rt::mode_try, site);
-      rt::mark_held(this->state_, mode);
-      return true;
-    }
-    rt::acquire(this->state_, this, rt::class_of<C>(this->state_), 0, mode, site);
-    rt::locked(this->state_, this, mode, [&] { this->lock_.lock_shared(); });
-    return true;
+    return this->take(reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, 0,
+                      is_try, site, [&] { this->lock_.lock_shared(); },
+                      [&] { return static_cast<bool>(this->lock_.try_lock_shared()); });
   }
 #else
   void lock_shared() { this->lock_.lock_shared(); }

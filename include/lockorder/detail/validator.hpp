@@ -51,6 +51,7 @@ inline constexpr unsigned mode_wait = 16;           // waiting for a completion:
 inline constexpr unsigned mode_complete = 32;       // signalling one: completion -> every held lock
 inline constexpr unsigned mode_section = 64;        // a signalling section: held, no edge into it
 inline constexpr unsigned mode_skip_top = 128;      // a wait that releases the top lock (a condvar's)
+inline constexpr unsigned mode_frames = 256;        // held_entry::frames is filled (not in the key)
 
 /// What a lockorder lock carries when the runtime is on.
 struct lock_state {
@@ -80,11 +81,14 @@ struct spin_lock {
 
 inline constexpr std::size_t held_frames = 6;
 
-struct held_entry {
+// One held lock. The hot path writes the first six fields only; frames are filled on
+// the slow path (validation, or LOCKORDER_STACKTRACE=1) and flagged by mode_frames, so
+// a cached acquisition never touches them. 128 bytes: indexing is a shift.
+struct alignas(64) held_entry {
   const void* instance;
+  std::uint64_t key;  // chain key of the sequence up to and including this entry
   std::uint32_t cls;
   std::uint32_t mode;
-  std::uint64_t key;  // chain key of the sequence up to and including this entry
   std::source_location loc;
   // Where the acquisition ran, for sites that source_location cannot give (std RAII):
   // an address in the function the fast path is inlined into (the user's, when
@@ -94,15 +98,20 @@ struct held_entry {
   void* ret;
   // The caller's frames when this acquisition took the slow path: names the user's
   // function even when the lock was taken inside std::lock_guard and friends.
-  void* frames[held_frames];
   std::uint32_t nframes;
+  void* frames[held_frames];
+
+  std::size_t frame_count() const noexcept { return mode & mode_frames ? nframes : 0; }
 };
+static_assert(sizeof(held_entry) == 128);
 
 inline constexpr std::size_t thread_cache_size = 256;
 
 struct thread_state {
   held_entry held[LOCKORDER_MAX_HELD];
   std::uint32_t depth;      // entries in held[]
+  std::uint32_t gate;       // 0 until the thread is set up, then LOCKORDER_MAX_HELD: the
+                            // fast path runs while depth < gate (one compare for both)
   std::uint32_t untracked;  // acquisitions past LOCKORDER_MAX_HELD, not recorded
   std::uint32_t tid;        // 0 until the thread first takes the slow path
   std::uint32_t busy;       // inside the validator or a handler it called
@@ -251,7 +260,7 @@ void make_own_class(lock_state& s, const char* name) noexcept {
 /// try-lock). Checks it when its held-class sequence is new. May throw
 /// lock_order_error in report_mode::throw_exception (blocking acquisitions only).
 void acquire(lock_state& s, const void* instance, std::uint32_t cls, unsigned subclass,
-             unsigned mode, const std::source_location& loc);
+             unsigned mode, std::source_location loc);
 /// Marks the lock held once the real lock operation succeeded.
 void mark_held(lock_state& s, unsigned mode) noexcept;
 /// Drops the record of `instance` (it failed to lock: an exception).
@@ -260,14 +269,14 @@ void forget(const void* instance) noexcept;
 using class_getter = std::uint32_t (*)(const lock_state&) noexcept;
 
 /// Records a release. Returns false for a bad unlock (reported; do not unlock).
-bool release(lock_state& s, const void* instance, class_getter cls,
-             const std::source_location& loc);
+bool release(lock_state& s, const void* instance, class_getter cls, std::source_location loc);
 /// Reports a lock destroyed while held.
 void destroy(lock_state& s, const void* instance, class_getter cls) noexcept;
 
 /// Runs the real lock operation after acquire() recorded it.
 template <class F>
-void locked(lock_state& s, const void* instance, unsigned mode, F&& do_lock) {
+[[gnu::always_inline]] inline void locked(lock_state& s, const void* instance, unsigned mode,
+                                          F&& do_lock) {
   try {
     do_lock();
   } catch (...) {

@@ -47,12 +47,10 @@ inline constexpr int cache_bits = std::countr_zero(thread_cache_size);
 inline std::size_t cache_index(std::uint64_t key) noexcept { return key >> (64 - cache_bits); }
 inline std::size_t chain_index(std::uint64_t key) noexcept { return key >> (64 - chain_bits); }
 
-// Key of held[i]. A lone lock (i == 0) has nothing to validate, so its key is only
-// computed once something is taken after it.
-inline std::uint64_t held_key(thread_state& t, std::uint32_t i) noexcept {
-  held_entry& h = t.held[i];
-  if (!h.key) h.key = chain_mix(i ? held_key(t, i - 1) : chain_seed, h.cls, h.mode);
-  return h.key;
+// Chain key of held[0..d) extended by (cls, mode).
+inline std::uint64_t key_at(const thread_state& t, std::uint32_t d, std::uint32_t cls,
+                            unsigned mode) noexcept {
+  return chain_mix(d ? t.held[d - 1].key : chain_seed, cls, mode);
 }
 
 // Linear probing, at most 3/4 full: 64 probes make a spurious "full" vanishingly rare.
@@ -95,6 +93,7 @@ struct exit_hook {
 
 inline void first_acquisition(thread_state& t) noexcept {
   t.tid = next_tid.fetch_add(1, std::memory_order_relaxed) + 1;
+  t.gate = LOCKORDER_MAX_HELD;
   if (validator_state* v = state()) {
     char name[16] = {};
     if (pthread_getname_np(pthread_self(), name, sizeof name) != 0 || !name[0])
@@ -330,7 +329,7 @@ inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, uns
 
 inline lock_info held_info(const validator_state& v, const held_entry& h) {
   return make_lock_info(v, h.cls, h.mode, h.instance,
-                        make_site(h.loc, h.pc, h.ret, h.frames, h.nframes));
+                        make_site(h.loc, h.pc, h.ret, h.frames, h.frame_count()));
 }
 
 inline report base_report(const validator_state& v, const thread_state& t, report_kind kind) {
@@ -655,7 +654,7 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
       s.how = reverse ? lock_op::complete : is_wait ? lock_op::wait : lock_op::acquire;
       if (!pool_frames(v, stack.frames(), stack.size(frames_per_edge), s.frames_at,
                        s.frames_n) ||
-          !pool_frames(v, h.frames, h.nframes, s.from_frames_at, s.from_frames_n))
+          !pool_frames(v, h.frames, h.frame_count(), s.from_frames_at, s.from_frames_n))
         say_limit(v, 3, "stack frame", out);
     } else if (res == res_t::cycle) {
       bool all_declared = path_len > 0;
@@ -732,6 +731,7 @@ inline void validate(thread_state& t, held_entry& e) {
   stack.take();  // outside the lock: the first call may load the unwinder
   e.nframes = static_cast<std::uint32_t>(stack.size(held_frames));
   std::memcpy(e.frames, stack.frames(), e.nframes * sizeof(void*));
+  e.mode |= mode_frames;
   ++t.busy;
   big_lock.lock();
   try {
@@ -752,31 +752,47 @@ inline void validate(thread_state& t, held_entry& e) {
 // ---- hooks ----------------------------------------------------------------------------
 
 inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
-                       const std::source_location& loc, void* pc, void* ret);
+                       std::source_location loc, void* pc, void* ret);
+
+// A report outside chain validation (misuse, thread exit, a full held stack): built
+// under big_lock by `build`, which may decline it (returns false), and delivered after
+// the lock is dropped. Out of memory while building: the report is lost, the program
+// goes on. `quiet`: for noexcept callers, a handler's exception is swallowed too.
+template <class Build>
+void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&& build,
+                   bool quiet = false) {
+  std::vector<report> reports;
+  big_lock.lock();
+  try {
+    report r = base_report(v, t, kind);
+    if (build(r)) reports.push_back(std::move(r));
+  } catch (...) {
+  }
+  big_lock.unlock();
+  if (!quiet) return deliver_all(reports, false);
+  try {
+    deliver_all(reports, false);
+  } catch (...) {
+  }
+}
 
 // The rare cases: too many locks held, the thread's first acquisition, a nesting
 // subclass (its class id may need registering), a class the full table could not take.
 [[gnu::noinline]] inline void acquire_slow(const void* instance, std::uint32_t cls,
                                            unsigned subclass, unsigned mode,
-                                           const std::source_location& loc, void* pc,
+                                           std::source_location loc, void* pc,
                                            void* ret) {
   thread_state& t = tls;
   if (t.depth >= LOCKORDER_MAX_HELD) {
     if (++t.untracked == 1 && learning.load(std::memory_order_relaxed)) {
-      if (validator_state* v = state()) {
-        std::vector<report> reports;
-        big_lock.lock();
-        if (!v->said_full[4]) {
-          v->said_full[4] = true;
-          report r = base_report(*v, t, report_kind::limit_reached);
+      if (validator_state* v = state())
+        report_misuse(t, *v, report_kind::limit_reached, [&](report& r) {
+          if (std::exchange(v->said_full[4], true)) return false;
           r.message = "lockorder: " + r.thread + " holds more than LOCKORDER_MAX_HELD (" +
                       std::to_string(LOCKORDER_MAX_HELD) + ") locks; deeper ones are not "
                       "validated.";
-          reports.push_back(std::move(r));
-        }
-        big_lock.unlock();
-        deliver_all(reports, false);
-      }
+          return true;
+        });
     }
     return;
   }
@@ -793,29 +809,26 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
 }
 
 inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
-                       const std::source_location& loc, void* pc, void* ret) {
+                       std::source_location loc, void* pc, void* ret) {
   const std::uint32_t d = t.depth;
   held_entry& e = t.held[d];
+  if constexpr (LOCKORDER_STACKTRACE) {  // opted in: every held lock knows its callers
+    void* raw[held_frames + 2];
+    const int n = backtrace(raw, held_frames + 2);
+    e.nframes = n > 2 ? static_cast<std::uint32_t>(n - 2) : 0;
+    std::memcpy(e.frames, raw + 2, e.nframes * sizeof(void*));
+    mode |= mode_frames;
+  }
   e.instance = instance;
   e.cls = cls;
   e.mode = mode;
   e.loc = loc;
   e.pc = pc;
   e.ret = ret;
-  e.nframes = 0;
-  if constexpr (LOCKORDER_STACKTRACE) {  // opted in: every held lock knows its callers
-    void* raw[held_frames + 2];
-    const int n = backtrace(raw, held_frames + 2);
-    e.nframes = n > 2 ? static_cast<std::uint32_t>(n - 2) : 0;
-    std::memcpy(e.frames, raw + 2, e.nframes * sizeof(void*));
-  }
-  if (d == 0) {
-    e.key = 0;  // computed on demand (held_key)
-  } else {
-    e.key = chain_mix(held_key(t, d - 1), cls, mode);
-    if (t.cache[cache_index(e.key)] != e.key) [[unlikely]]
-      check_chain(t, e);  // may throw (throw mode): then nothing was pushed
-  }
+  e.key = key_at(t, d, cls, mode);
+  // A lone lock has nothing to be ordered against: no look-up.
+  if (d && t.cache[cache_index(e.key)] != e.key) [[unlikely]]
+    check_chain(t, e);  // may throw (throw mode): then nothing was pushed
   t.depth = d + 1;
 }
 
@@ -834,12 +847,12 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
 // Inline: the cached case is a few loads and stores; the rest is out of line.
 [[gnu::always_inline]] inline void acquire(lock_state& s, const void* instance,
                                            std::uint32_t cls, unsigned subclass, unsigned mode,
-                                           const std::source_location& loc) {
+                                           std::source_location loc) {
   (void)s;
   thread_state& t = tls;
   void* const pc = current_pc();
   void* const ret = __builtin_return_address(0);
-  if (t.depth >= LOCKORDER_MAX_HELD || !t.tid || subclass || !cls) [[unlikely]]
+  if (t.depth >= t.gate || subclass || !cls) [[unlikely]]
     return acquire_slow(instance, cls, subclass, mode, loc, pc, ret);
   push_entry(t, instance, cls, mode, loc, pc, ret);
 }
@@ -866,10 +879,9 @@ inline void mark_held(lock_state& s, unsigned mode) noexcept {
 inline void remove_held(thread_state& t, std::uint32_t i) noexcept {
   for (std::uint32_t j = i; j + 1 < t.depth; ++j) {
     t.held[j] = t.held[j + 1];
-    t.held[j].key = 0;
+    t.held[j].key = key_at(t, j, t.held[j].cls, t.held[j].mode);
   }
   --t.depth;
-  for (std::uint32_t j = i; j < t.depth; ++j) held_key(t, j);
 }
 
 inline void forget(const void* instance) noexcept {
@@ -879,7 +891,7 @@ inline void forget(const void* instance) noexcept {
 }
 
 [[gnu::noinline]] inline bool release_slow(lock_state& s, const void* instance,
-                                          class_getter cls, const std::source_location& loc) {
+                                          class_getter cls, std::source_location loc) {
   thread_state& t = tls;
   for (std::uint32_t i = t.depth; i-- > 0;) {
     if (t.held[i].instance != instance) continue;
@@ -900,12 +912,9 @@ inline void forget(const void* instance) noexcept {
   validator_state* v = state();
   if (!v || t.busy) return true;
   if (!t.tid) first_acquisition(t);
-  std::vector<report> reports;
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
   const std::uint32_t id = cls(s);  // may register the class: before taking big_lock
-  big_lock.lock();
-  try {
-    report r = base_report(*v, t, report_kind::bad_unlock);
+  report_misuse(t, *v, report_kind::bad_unlock, [&](report& r) {
     r.has_acquiring = true;
     r.message = "lockorder: " + r.thread + " releases a lock it does not hold (" +
                 (owner ? "held by " + thread_label(*v, owner)
@@ -916,16 +925,13 @@ inline void forget(const void* instance) noexcept {
     st.take();
     r.acquiring = make_lock_info(*v, id, 0, instance,
                                  make_site(loc, nullptr, nullptr, st.frames(), st.size(frames_per_edge)));
-    reports.push_back(std::move(r));
-  } catch (const std::bad_alloc&) {
-  }
-  big_lock.unlock();
-  deliver_all(reports, false);
+    return true;
+  });
   return false;
 }
 
 inline bool release(lock_state& s, const void* instance, class_getter cls,
-                    const std::source_location& loc) {
+                    std::source_location loc) {
   thread_state& t = tls;
   const std::uint32_t d = t.depth;
   if (d && t.held[d - 1].instance == instance) [[likely]] {  // released in LIFO order
@@ -953,10 +959,7 @@ inline void destroy(lock_state& s, const void* instance, class_getter cls) noexc
   if (!v || t.busy) return;
   if (!t.tid) first_acquisition(t);
   const std::uint32_t id = cls(s);
-  std::vector<report> reports;
-  big_lock.lock();
-  try {
-    report r = base_report(*v, t, report_kind::destroyed_while_held);
+  report_misuse(t, *v, report_kind::destroyed_while_held, [&](report& r) {
     r.has_acquiring = true;
     stack_capture st;
     st.take();
@@ -965,14 +968,8 @@ inline void destroy(lock_state& s, const void* instance, class_getter cls) noexc
     r.message = "lockorder: a lock is destroyed while " +
                 (owner ? thread_label(*v, owner) + " holds it"
                        : std::to_string(readers) + " reader(s) hold it") + ".";
-    reports.push_back(std::move(r));
-  } catch (...) {
-  }
-  big_lock.unlock();
-  try {
-    deliver_all(reports, false);
-  } catch (...) {
-  }
+    return true;
+  }, /*quiet=*/true);
 }
 
 inline exit_hook::~exit_hook() {
@@ -980,21 +977,12 @@ inline exit_hook::~exit_hook() {
   if (t.depth == 0) return;
   validator_state* v = state();
   if (!v) return;
-  std::vector<report> reports;
-  big_lock.lock();
-  try {
-    report r = base_report(*v, t, report_kind::held_at_thread_exit);
+  report_misuse(t, *v, report_kind::held_at_thread_exit, [&](report& r) {
     r.message = "lockorder: " + r.thread + " exits holding " + std::to_string(t.depth) +
                 (t.depth == 1 ? " lock." : " locks.");
-    reports.push_back(std::move(r));
-  } catch (...) {
-  }
-  big_lock.unlock();
-  t.depth = 0;
-  try {
-    deliver_all(reports, false);
-  } catch (...) {
-  }
+    return true;
+  }, /*quiet=*/true);
+  t.depth = 0;  // the thread is gone: nothing it held is held by it any more
 }
 
 // ---- stale contexts -------------------------------------------------------------------
@@ -1012,12 +1000,11 @@ inline void stale_report(std::uint32_t used, std::uint32_t innermost,
   validator_state* v = state();
   if (!v) return;
   if (!t.tid) first_acquisition(t);
-  std::vector<report> reports;
-  big_lock.lock();
-  try {
-    if (first_report(*v, report_kind::stale_context,
-                     reinterpret_cast<std::uintptr_t>(loc.file_name()), loc.line())) {
-      report r = base_report(*v, t, report_kind::stale_context);
+  report_misuse(t, *v, report_kind::stale_context, [&](report& r) {
+    if (!first_report(*v, report_kind::stale_context,
+                      reinterpret_cast<std::uintptr_t>(loc.file_name()), loc.line()))
+      return false;
+    {
       const site at = make_site(loc, nullptr, nullptr);
       r.message = "lockorder: a context of depth " + std::to_string(used) +
                   " was used at " + detail::describe_site(at) + ", but the thread's innermost "
@@ -1027,12 +1014,9 @@ inline void stale_report(std::uint32_t used, std::uint32_t innermost,
                              : ": a lock was taken through this context and is still held, so "
                                "its type no longer says what the thread holds. Use the newest "
                                "guard.");
-      reports.push_back(std::move(r));
     }
-  } catch (const std::bad_alloc&) {
-  }
-  big_lock.unlock();
-  deliver_all(reports, false);
+    return true;
+  });
 }
 
 inline std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc) {
