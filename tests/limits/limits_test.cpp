@@ -17,18 +17,9 @@
 #include <tuple>
 #include <vector>
 
-namespace {
-thread_local bool counting = false;
-thread_local long allocations = 0;
-}  // namespace
+#include "../support/test_allocator.hpp"
 
-void* operator new(std::size_t n) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using test_allocator::allocations;
 
 LOCKORDER_CLASS(lim_a);
 LOCKORDER_CLASS(lim_b);
@@ -47,12 +38,12 @@ TEST_CASE("an acquisition whose chain was seen before allocates nothing") {
   lockorder::mutex<lim_a> a;
   lockorder::mutex<lim_b> b;
   { std::lock_guard g(a); std::lock_guard h(b); }  // learn the chain
-  counting = true;
+  test_allocator::counting_allocations = true;
   for (int i = 0; i < 1000; ++i) {
     std::lock_guard g(a);
     std::lock_guard h(b);
   }
-  counting = false;
+  test_allocator::counting_allocations = false;
   CHECK(allocations == 0);
 }
 

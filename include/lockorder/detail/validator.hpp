@@ -114,7 +114,8 @@ struct thread_state {
                             // fast path runs while depth < gate (one compare for both)
   std::uint32_t untracked;  // acquisitions past LOCKORDER_MAX_HELD, not recorded
   std::uint32_t tid;        // 0 until the thread first takes the slow path
-  std::uint32_t busy;       // inside the validator or a handler it called
+  std::uint32_t busy;       // inside the validator or a handler it called: no validation
+  std::uint32_t in_tables;  // holds big_lock: nothing on this thread may wait for it
   std::uint64_t ctx_live;   // stale-context check: bit d-1 set while depth d is live
   std::uint64_t cache[thread_cache_size];  // chain keys this thread validated lately
 };

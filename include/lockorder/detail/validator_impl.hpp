@@ -35,6 +35,28 @@ inline validator_state* state() noexcept {
   return s;
 }
 
+// big_lock, taken by thread t. While t holds it, t is busy (nothing it takes is validated)
+// and in_tables: a signal handler that interrupts t and takes a lock is recorded but
+// never waits for big_lock, which its own thread holds (that would spin forever).
+class tables_lock {
+ public:
+  explicit tables_lock(thread_state& t) noexcept : t_(t) {
+    ++t_.busy;
+    ++t_.in_tables;
+    big_lock.lock();
+  }
+  ~tables_lock() {
+    big_lock.unlock();
+    --t_.in_tables;
+    --t_.busy;
+  }
+  tables_lock(const tables_lock&) = delete;
+  tables_lock& operator=(const tables_lock&) = delete;
+
+ private:
+  thread_state& t_;
+};
+
 inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
 
 // Chain key of a sequence extended by one entry. One multiply: the tables index with
@@ -98,9 +120,8 @@ inline void first_acquisition(thread_state& t) noexcept {
     char name[16] = {};
     if (pthread_getname_np(pthread_self(), name, sizeof name) != 0 || !name[0])
       std::snprintf(name, sizeof name, "thread");
-    big_lock.lock();
+    tables_lock lock(t);
     std::memcpy(v->thread_names[t.tid % max_threads_named], name, sizeof name);
-    big_lock.unlock();
   }
   static thread_local exit_hook hook;  // reports locks still held when the thread ends
   (void)hook;
@@ -246,9 +267,11 @@ inline std::size_t named_slot(const validator_state& v, const void* instance) no
 inline void snapshot(lock_graph& out) {
   validator_state* v = state();
   if (!v) return;
+  thread_state& t = tls;
+  if (t.in_tables) return;  // a signal handler, interrupting this thread's validator
   out.runs.push_back("pid " + std::to_string(static_cast<long>(getpid())));
-  big_lock.lock();
-  try {
+  tables_lock lock(t);
+  {
     for (std::uint32_t id = 1; id <= v->classes; ++id) {
       const class_entry& c = v->cls[id];
       out.classes.push_back({c.name, c.ranked, c.level, c.completion});
@@ -280,17 +303,14 @@ inline void snapshot(lock_graph& out) {
       g.run = out.runs.back();
       out.edges.push_back(std::move(g));
     }
-  } catch (...) {
-    big_lock.unlock();
-    throw;
   }
-  big_lock.unlock();
 }
 
 inline void name_instance(const void* instance, std::string_view name) noexcept {
   validator_state* v = state();
-  if (!v || !instance) return;
-  big_lock.lock();
+  thread_state& t = tls;
+  if (!v || !instance || t.in_tables) return;
+  tables_lock lock(t);
   const std::size_t i = named_slot(*v, instance);
   if (i < named_size) {  // full: the lock simply stays unnamed
     auto& slot = v->named[i];
@@ -298,7 +318,6 @@ inline void name_instance(const void* instance, std::string_view name) noexcept 
     std::snprintf(slot.name, sizeof slot.name, "%.*s", static_cast<int>(name.size()),
                   name.data());
   }
-  big_lock.unlock();
 }
 
 inline lock_info make_lock_info(const validator_state& v, std::uint32_t cls, unsigned mode,
@@ -332,11 +351,13 @@ inline lock_info held_info(const validator_state& v, const held_entry& h) {
                         make_site(h.loc, h.pc, h.ret, h.frames, h.frame_count()));
 }
 
-inline report base_report(const validator_state& v, const thread_state& t, report_kind kind) {
+// `held`: how many of the thread's entries are held (those below the one being validated).
+inline report base_report(const validator_state& v, const thread_state& t, report_kind kind,
+                          std::uint32_t held) {
   report r;
   r.kind = kind;
   r.thread = thread_label(v, t.tid);
-  for (std::uint32_t i = 0; i < t.depth; ++i) r.held.push_back(held_info(v, t.held[i]));
+  for (std::uint32_t i = 0; i < held; ++i) r.held.push_back(held_info(v, t.held[i]));
   return r;
 }
 
@@ -367,10 +388,12 @@ inline std::uint32_t register_class(std::string_view name, bool numbered, level_
                                     bool ranked, std::atomic<std::uint32_t>* publish,
                                     std::uint32_t family) noexcept {
   validator_state* v = state();
-  if (!v) return 0;
+  thread_state& t = tls;
+  if (!v || t.in_tables) return 0;  // a signal handler: class 0 now, registered next time
   std::vector<report> reports;
   std::uint32_t id = 0;
-  big_lock.lock();
+  {
+  tables_lock lock(t);
   if (publish) id = publish->load(std::memory_order_relaxed);
   if (!id) {
     char buf[64];
@@ -386,7 +409,7 @@ inline std::uint32_t register_class(std::string_view name, bool numbered, level_
       }
     if (publish && id) publish->store(id, std::memory_order_release);
   }
-  big_lock.unlock();
+  }
   deliver_all(reports, false);
   return id;
 }
@@ -407,8 +430,9 @@ inline std::uint32_t register_own_class(std::uint32_t family, std::string_view n
 inline void declare_order(std::uint32_t before, std::uint32_t after, std::string_view why,
                           const std::source_location& where) noexcept {
   validator_state* v = state();
-  if (!v || !before || !after || before == after) return;
-  big_lock.lock();
+  thread_state& t = tls;
+  if (!v || !before || !after || before == after || t.in_tables) return;
+  tables_lock lock(t);
   std::size_t path_len = 0;
   std::uint32_t index = 0;
   using res_t = decltype(v->graph)::result;
@@ -419,14 +443,15 @@ inline void declare_order(std::uint32_t before, std::uint32_t after, std::string
     s.how = lock_op::acquire;
     s.why = why.data();  // a template parameter object's: static storage, NUL-terminated
   }
-  big_lock.unlock();
 }
 
 inline std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
   if (sub >= LOCKORDER_MAX_SUBCLASSES || cls == 0) return cls;
   std::atomic_ref<std::uint32_t> slot(v.cls[cls].subs[sub]);
   if (std::uint32_t id = slot.load(std::memory_order_acquire)) return id;
-  big_lock.lock();
+  thread_state& t = tls;
+  if (t.in_tables) return cls;  // a signal handler: the base class this once
+  tables_lock lock(t);
   std::uint32_t id = slot.load(std::memory_order_relaxed);
   if (!id) {
     char name[80];
@@ -435,7 +460,6 @@ inline std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned
     slot.store(id ? id : cls, std::memory_order_release);
     if (!id) id = cls;
   }
-  big_lock.unlock();
   return id;
 }
 
@@ -463,6 +487,11 @@ inline void deliver_all(std::vector<report>& reports, bool may_throw) {
     bool do_throw = false;
     try {
       do_throw = detail::deliver(r, may_throw);
+    } catch (const std::bad_alloc&) {
+      // Rendering or handing over the report ran out of memory: say so without
+      // allocating, and go on (the lock operation must not fail because of it).
+      static const char msg[] = "lockorder: out of memory while delivering a report; report lost\n";
+      std::fwrite(msg, 1, sizeof msg - 1, stderr);
     } catch (...) {
       --t.busy;
       throw;
@@ -535,13 +564,15 @@ inline bool pool_frames(validator_state& v, void* const* frames, std::size_t n,
 // Under big_lock: checks entry `e` against the thread's held entries and records edges.
 inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
                             stack_capture& stack, std::vector<report>& out) {
+  // Entries held below e (e itself is on the stack already: its slot is reserved).
+  const std::uint32_t n = static_cast<std::uint32_t>(&e - t.held);
   const class_entry& ec = v.cls[e.cls];
   const bool is_try = e.mode & mode_try;
   const bool e_reader = (e.mode & mode_kind_mask) == mode_recursive_read;
   // First entry of e's lock_all() group (entries from there up share the group).
-  std::uint32_t group = t.depth;
+  std::uint32_t group = n;
   if (e.mode & mode_group_next) {
-    group = t.depth ? t.depth - 1 : 0;
+    group = n ? n - 1 : 0;
     while (group > 0 && (t.held[group].mode & mode_group_next)) --group;
   }
   auto acquiring_info = [&] {
@@ -557,7 +588,7 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
 
   // 1. The same class again: AA on this very lock, or possible recursive locking. (A
   //    completion may be signalled while held: its signalling section.)
-  const std::uint32_t checked = e.mode & mode_skip_top && t.depth > 0 ? t.depth - 1 : t.depth;
+  const std::uint32_t checked = e.mode & mode_skip_top && n > 0 ? n - 1 : n;
   for (std::uint32_t i = 0; i < checked && !is_complete; ++i) {
     const held_entry& h = t.held[i];
     // lock_all() members may share a class, but never an instance: lock_all(a, a).
@@ -565,7 +596,7 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
     if (e_reader && (h.mode & mode_kind_mask) == mode_recursive_read) continue;
     if (is_try && h.instance != e.instance) continue;
     if (!first_report(v, report_kind::recursive_lock, e.cls, h.instance == e.instance)) continue;
-    report r = base_report(v, t, report_kind::recursive_lock);
+    report r = base_report(v, t, report_kind::recursive_lock, n);
     r.has_acquiring = true;
     r.acquiring = acquiring_info();
     r.message = is_wait
@@ -587,20 +618,20 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
     return ec.ranked && hc.ranked && hc.family != ec.family &&
            (is_complete ? hc.level <= ec.level : hc.level >= ec.level);
   };
-  std::uint32_t worst = t.depth;
+  std::uint32_t worst = n;
   if (ec.ranked && !is_try) {
     for (std::uint32_t i = 0; i < below; ++i) {
       const class_entry& hc = v.cls[t.held[i].cls];
-      if (level_broken(hc) && (worst == t.depth || (is_complete
+      if (level_broken(hc) && (worst == n || (is_complete
                                                         ? hc.level < v.cls[t.held[worst].cls].level
                                                         : hc.level > v.cls[t.held[worst].cls].level)))
         worst = i;
     }
-    if (worst != t.depth &&
+    if (worst != n &&
         first_report(v, report_kind::order_violation, v.cls[t.held[worst].cls].family,
                      ec.family)) {
       const held_entry& h = t.held[worst];
-      report r = base_report(v, t, report_kind::order_violation);
+      report r = base_report(v, t, report_kind::order_violation, n);
       r.has_acquiring = true;
       r.acquiring = acquiring_info();
       dependency d;
@@ -671,7 +702,7 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
                      reverse ? lock_op::complete : is_wait ? lock_op::wait : lock_op::acquire,
                      nullptr, 1};
         }
-        report r = base_report(v, t, kind);
+        report r = base_report(v, t, kind, n);
         r.has_acquiring = true;
         r.acquiring = acquiring_info();
         for (std::size_t k = 0; k < path_len; ++k)
@@ -706,7 +737,7 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
   };
 
   if (is_complete) {  // the completion depends on every lock its signaller holds
-    for (std::uint32_t i = t.depth; i-- > 0;)
+    for (std::uint32_t i = n; i-- > 0;)
       if (!learn(t.held[i], true)) return;
     return;
   }
@@ -732,20 +763,19 @@ inline void validate(thread_state& t, held_entry& e) {
   e.nframes = static_cast<std::uint32_t>(stack.size(held_frames));
   std::memcpy(e.frames, stack.frames(), e.nframes * sizeof(void*));
   e.mode |= mode_frames;
-  ++t.busy;
-  big_lock.lock();
-  try {
-    if (learning.load(std::memory_order_relaxed)) {
-      validate_locked(*v, t, e, stack, reports);
-      if (!chain_insert(e.key)) say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
+  {
+    tables_lock lock(t);
+    try {
+      if (learning.load(std::memory_order_relaxed)) {
+        validate_locked(*v, t, e, stack, reports);
+        if (!chain_insert(e.key)) say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
+      }
+    } catch (const std::bad_alloc&) {
+      // Building a report ran out of memory: say so without allocating, and go on.
+      static const char msg[] = "lockorder: out of memory while building a report; report lost\n";
+      std::fwrite(msg, 1, sizeof msg - 1, stderr);
     }
-  } catch (const std::bad_alloc&) {
-    // Building a report ran out of memory: say so without allocating, and go on.
-    static const char msg[] = "lockorder: out of memory while building a report; report lost\n";
-    std::fwrite(msg, 1, sizeof msg - 1, stderr);
   }
-  big_lock.unlock();
-  --t.busy;
   deliver_all(reports, !(e.mode & mode_try));
 }
 
@@ -762,13 +792,15 @@ template <class Build>
 void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&& build,
                    bool quiet = false) {
   std::vector<report> reports;
-  big_lock.lock();
-  try {
-    report r = base_report(v, t, kind);
-    if (build(r)) reports.push_back(std::move(r));
-  } catch (...) {
+  if (t.in_tables) return;  // a signal handler, interrupting this thread's validator
+  {
+    tables_lock lock(t);
+    try {
+      report r = base_report(v, t, kind, t.depth);
+      if (build(r)) reports.push_back(std::move(r));
+    } catch (...) {
+    }
   }
-  big_lock.unlock();
   if (!quiet) return deliver_all(reports, false);
   try {
     deliver_all(reports, false);
@@ -784,7 +816,7 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
                                            void* ret) {
   thread_state& t = tls;
   if (t.depth >= LOCKORDER_MAX_HELD) {
-    if (++t.untracked == 1 && learning.load(std::memory_order_relaxed)) {
+    if (++t.untracked == 1 && !t.busy && learning.load(std::memory_order_relaxed)) {
       if (validator_state* v = state())
         report_misuse(t, *v, report_kind::limit_reached, [&](report& r) {
           if (std::exchange(v->said_full[4], true)) return false;
@@ -802,16 +834,29 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
   push_entry(t, instance, cls, mode, loc, pc, ret);
 }
 
-// A chain key this thread has not cached: look in the global set, else validate.
+// A chain key this thread has not cached: look in the global set, else validate. A
+// report thrown (throw mode) gives the reserved slot back: nothing was pushed.
 [[gnu::noinline]] inline void check_chain(thread_state& t, held_entry& e) {
   if (!e.cls || t.busy || !learning.load(std::memory_order_relaxed)) return;
-  if (!chain_known(t, e.key)) validate(t, e);
+  if (chain_known(t, e.key)) return;
+  try {
+    validate(t, e);
+  } catch (...) {
+    t.depth = static_cast<std::uint32_t>(&e - t.held);
+    throw;
+  }
 }
 
 inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
                        std::source_location loc, void* pc, void* ret) {
   const std::uint32_t d = t.depth;
   held_entry& e = t.held[d];
+  // The slot is reserved before it is filled, and its class set last: a lock taken
+  // meanwhile on this thread (a signal handler's, or a report handler's while e is
+  // validated) goes above it, and sees it as class 0, which nothing is ordered against.
+  e.cls = 0;
+  t.depth = d + 1;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
   if constexpr (LOCKORDER_STACKTRACE) {  // opted in: every held lock knows its callers
     void* raw[held_frames + 2];
     const int n = backtrace(raw, held_frames + 2);
@@ -820,16 +865,16 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
     mode |= mode_frames;
   }
   e.instance = instance;
-  e.cls = cls;
   e.mode = mode;
   e.loc = loc;
   e.pc = pc;
   e.ret = ret;
   e.key = key_at(t, d, cls, mode);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  e.cls = cls;
   // A lone lock has nothing to be ordered against: no look-up.
   if (d && t.cache[cache_index(e.key)] != e.key) [[unlikely]]
-    check_chain(t, e);  // may throw (throw mode): then nothing was pushed
-  t.depth = d + 1;
+    check_chain(t, e);  // may throw (throw mode): then the slot is given back
 }
 
 // An address in the function the acquisition is inlined into: with optimization, the
