@@ -16,7 +16,10 @@ common=(-std=c++20 -O2 -DNDEBUG -DLOCKORDER_RUNTIME=1 -DLOCKORDER_MAX_CHAINS=262
 filter='lock_unlock|nested4|pool64'
 run() {  # name, binary, env...
   local name=$1 bin=$2; shift 2
+  # Repetitions of all cases interleaved in random order: the noise of a shared machine
+  # falls on std::mutex and lockorder alike instead of on whichever ran during a burst.
   env "$@" "$bin" --benchmark_filter="$filter" --benchmark_repetitions="$reps" \
+    --benchmark_enable_random_interleaving=true \
     --benchmark_report_aggregates_only=true --benchmark_out="$out/$name.json" \
     --benchmark_out_format=json >/dev/null
   echo "wrote $out/$name.json"

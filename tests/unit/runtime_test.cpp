@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <shared_mutex>
 #include <string>
@@ -473,4 +474,26 @@ TEST_CASE("throw mode in lock_all(): the locks already taken are released, no st
   b.unlock();
   auto g = lockorder::unlocked().lock(a);  // the failed group left no context depth behind
   CHECK(reports.count(report_kind::stale_context) == 0);
+}
+
+LOCKORDER_CLASS(rt_aa_after_pair);
+
+TEST_CASE("the same lock twice is an AA even after its class sequence was validated") {
+  // Found by the differential fuzzer's author: chain keys name classes, so the sequence
+  // (C, C) validated for two different locks of C must not hide a == b later.
+  report_collector reports;
+  lockorder::mutex<rt_aa_after_pair, std::recursive_mutex> a, b;
+  for (int i = 0; i < 3; ++i) {  // cached from the second time on
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+  }
+  CHECK(reports.count(lockorder::report_kind::recursive_lock) == 1);
+  a.lock();
+  a.lock();  // the same lock: reported before it would block (recursive_mutex: it won't)
+  a.unlock();
+  a.unlock();
+  REQUIRE(reports.count(lockorder::report_kind::recursive_lock) == 2);
+  CHECK(reports.reports.back().message.find("this very lock") != std::string::npos);
 }

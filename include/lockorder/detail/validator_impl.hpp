@@ -78,19 +78,30 @@ inline std::uint64_t key_at(const thread_state& t, std::uint32_t d, std::uint32_
 // Linear probing, at most 3/4 full: 64 probes make a spurious "full" vanishingly rare.
 inline constexpr int chain_probes = 64;
 
-inline bool chain_known(thread_state& t, std::uint64_t key) noexcept {
+// A chain key stands for a sequence of classes, not of locks. When the newest class was
+// held already (lock_all() members of one class, a lock taken twice), the sequence is
+// stored with bit 0 clear (keys otherwise have it set): known, but the instances need a
+// look, since the same lock twice is an AA that the classes alone cannot tell.
+inline std::uint64_t instance_check_key(std::uint64_t key) noexcept {
+  return key & ~std::uint64_t{1};
+}
+
+enum class chain_state { unknown, known, check_instances };
+
+inline chain_state chain_known(thread_state& t, std::uint64_t key) noexcept {
+  const std::uint64_t marked = instance_check_key(key);
   std::uint64_t& slot = t.cache[cache_index(key)];
-  if (slot == key) return true;
+  if (slot == marked) return chain_state::check_instances;
   std::size_t i = chain_index(key);
   for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
     const std::uint64_t k = chain_table[i].load(std::memory_order_acquire);
-    if (k == key) {
-      slot = key;
-      return true;
+    if (k == key || k == marked) {
+      slot = k;
+      return k == key ? chain_state::known : chain_state::check_instances;
     }
-    if (k == 0) return false;
+    if (k == 0) return chain_state::unknown;
   }
-  return false;
+  return chain_state::unknown;
 }
 
 // Under big_lock. False when the table is full.
@@ -562,8 +573,11 @@ inline bool pool_frames(validator_state& v, void* const* frames, std::size_t n,
 }
 
 // Under big_lock: checks entry `e` against the thread's held entries and records edges.
+// `check_instances`: set when e's class is held already where the same instance would be
+// an AA (see instance_check_key).
 inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
-                            stack_capture& stack, std::vector<report>& out) {
+                            stack_capture& stack, std::vector<report>& out,
+                            bool& check_instances) {
   // Entries held below e (e itself is on the stack already: its slot is reserved).
   const std::uint32_t n = static_cast<std::uint32_t>(&e - t.held);
   const class_entry& ec = v.cls[e.cls];
@@ -591,6 +605,8 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
   const std::uint32_t checked = e.mode & mode_skip_top && n > 0 ? n - 1 : n;
   for (std::uint32_t i = 0; i < checked && !is_complete; ++i) {
     const held_entry& h = t.held[i];
+    if (h.cls == e.cls && !(e_reader && (h.mode & mode_kind_mask) == mode_recursive_read))
+      check_instances = true;
     // lock_all() members may share a class, but never an instance: lock_all(a, a).
     if (h.cls != e.cls || (i >= group && h.instance != e.instance)) continue;
     if (e_reader && (h.mode & mode_kind_mask) == mode_recursive_read) continue;
@@ -767,8 +783,10 @@ inline void validate(thread_state& t, held_entry& e) {
     tables_lock lock(t);
     try {
       if (learning.load(std::memory_order_relaxed)) {
-        validate_locked(*v, t, e, stack, reports);
-        if (!chain_insert(e.key)) say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
+        bool check_instances = false;
+        validate_locked(*v, t, e, stack, reports, check_instances);
+        if (!chain_insert(check_instances ? instance_check_key(e.key) : e.key))
+          say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
       }
     } catch (const std::bad_alloc&) {
       // Building a report ran out of memory: say so without allocating, and go on.
@@ -838,7 +856,22 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
 // report thrown (throw mode) gives the reserved slot back: nothing was pushed.
 [[gnu::noinline]] inline void check_chain(thread_state& t, held_entry& e) {
   if (!e.cls || t.busy || !learning.load(std::memory_order_relaxed)) return;
-  if (chain_known(t, e.key)) return;
+  switch (chain_known(t, e.key)) {
+    case chain_state::known:
+      return;
+    case chain_state::check_instances: {  // validate again only if this very lock is held
+      const std::uint32_t n = static_cast<std::uint32_t>(&e - t.held);
+      const bool e_reader = (e.mode & mode_kind_mask) == mode_recursive_read;
+      bool again = false;
+      for (std::uint32_t i = 0; i < n && !again; ++i)
+        again = t.held[i].instance == e.instance &&
+                !(e_reader && (t.held[i].mode & mode_kind_mask) == mode_recursive_read);
+      if (!again) return;
+      break;
+    }
+    case chain_state::unknown:
+      break;
+  }
   try {
     validate(t, e);
   } catch (...) {
