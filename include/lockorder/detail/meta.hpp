@@ -65,6 +65,19 @@ struct check_result {
 /// again needs a strictly higher nesting subclass; and no held class may be declared
 /// (after<>, transitively) to come after it. Classes that neither levels nor declared
 /// orders relate are not checked here: their order is the run-time layer's job.
+// The facts a check needs about each held entry, as arrays built by pack expansion: one
+// instantiation per check instead of one per held entry (compile time is a feature).
+template <class C, class... Held>
+struct held_facts {
+  static constexpr std::size_t n = sizeof...(Held);
+  static constexpr bool same[n + 1] = {std::is_same_v<entry_class_t<Held>, C>..., false};
+  static constexpr unsigned subclass[n + 1] = {entry_traits<Held>::subclass..., 0};
+  static constexpr bool ranked[n + 1] = {is_ranked_v<entry_class_t<Held>>..., false};
+  static constexpr level_t level[n + 1] = {level_v<entry_class_t<Held>>..., 0};
+  static constexpr bool declared_after[n + 1] = {declared_before_v<C, entry_class_t<Held>>...,
+                                                 false};
+};
+
 template <class E, class... Held>
 consteval check_result check_acquire() {
   using T = entry_traits<E>;
@@ -72,37 +85,29 @@ consteval check_result check_acquire() {
   if (T::subclass >= LOCKORDER_MAX_SUBCLASSES) return {check_kind::subclass_range, 0};
   if (in_declared_cycle_v<C>) return {check_kind::declared_cycle, 0};
   if (!std::is_void_v<level_conflict_t<C>>) return {check_kind::declared_levels, 0};
+  using F = held_facts<C, Held...>;
   check_result declared{};
   check_result worst{};
   level_t worst_level = 0;
-  std::size_t i = 0;
-  auto visit = [&]<class H>() {
-    using HT = entry_traits<H>;
-    using HC = typename HT::class_type;
-    if constexpr (std::is_same_v<HC, C>) {
+  for (std::size_t i = 0; i < F::n; ++i) {
+    if (F::same[i]) {
       if (worst.kind == check_kind::ok || worst.kind == check_kind::order) {
-        if (HT::subclass == T::subclass)
+        if (F::subclass[i] == T::subclass)
           worst = {check_kind::same_class, i};
-        else if (HT::subclass > T::subclass)
+        else if (F::subclass[i] > T::subclass)
           worst = {check_kind::subclass_order, i};
       }
-    } else {
-      if constexpr (is_ranked_v<C> && is_ranked_v<HC>) {
-        if (level_v<HC> >= level_v<C> &&
-            (worst.kind == check_kind::ok ||
-             (worst.kind == check_kind::order && level_v<HC> > worst_level))) {
-          worst = {check_kind::order, i};
-          worst_level = level_v<HC>;
-        }
-      }
-      if constexpr (declared_before_v<C, HC>) {
-        if (declared.kind == check_kind::ok) declared = {check_kind::declared_order, i};
-      }
+      continue;
     }
-    ++i;
-  };
-  (visit.template operator()<Held>(), ...);
-  (void)visit;
+    if (is_ranked_v<C> && F::ranked[i] && F::level[i] >= level_v<C> &&
+        (worst.kind == check_kind::ok ||
+         (worst.kind == check_kind::order && F::level[i] > worst_level))) {
+      worst = {check_kind::order, i};
+      worst_level = F::level[i];
+    }
+    if (F::declared_after[i] && declared.kind == check_kind::ok)
+      declared = {check_kind::declared_order, i};
+  }
   return worst.kind == check_kind::ok ? declared : worst;
 }
 
