@@ -12,6 +12,7 @@
 #include <lockorder/config.hpp>
 #include <lockorder/lock_class.hpp>
 #include <lockorder/mutex.hpp>
+#include <lockorder/thread_safety.hpp>
 
 #include <source_location>
 
@@ -68,11 +69,12 @@ void might_fault(L& mm, std::source_location site = std::source_location::curren
 
 /// "Notifier section": holds annotation `a` (exclusively) while callbacks run, like
 /// mmu_notifier_invalidate_range_start(); locks the callbacks take are ordered after it.
+/// A scoped capability holding `a` for -Wthread-safety.
 template <class A>
-class notifier_section {
+class LOCKORDER_SCOPED_CAPABILITY notifier_section {
  public:
   explicit notifier_section(A& a, std::source_location site = std::source_location::current())
-      : a_(a) {
+      LOCKORDER_ACQUIRE(a) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS : a_(a) {
 #if LOCKORDER_RUNTIME
     a_.lock(site);
 #else
@@ -80,7 +82,7 @@ class notifier_section {
     a_.lock();
 #endif
   }
-  ~notifier_section() { a_.unlock(); }
+  ~notifier_section() LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { a_.unlock(); }
   notifier_section(const notifier_section&) = delete;
   notifier_section& operator=(const notifier_section&) = delete;
 

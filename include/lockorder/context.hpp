@@ -16,6 +16,7 @@
 #include <lockorder/detail/meta.hpp>
 #include <lockorder/lock_class.hpp>
 #include <lockorder/mutex.hpp>
+#include <lockorder/thread_safety.hpp>
 
 #include <algorithm>
 #include <array>
@@ -218,14 +219,16 @@ class context {
 
   /// Takes `m` exclusively. Compiles only if its class may follow every held class.
   template <class L>
-  [[nodiscard]] auto lock(L& m, std::source_location site = std::source_location::current()) {
+  [[nodiscard]] auto lock(L& m, std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<impl::lock_class_t<L>, false, false>(m, site);
   }
 
   /// Takes `m` shared (a reader). Same order rules as lock().
   template <class L>
   [[nodiscard]] auto lock_shared(L& m,
-                                 std::source_location site = std::source_location::current()) {
+                                 std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<shared<impl::lock_class_t<L>>, true, false>(m, site);
   }
 
@@ -233,21 +236,26 @@ class context {
   /// class may be held again if each nesting uses a higher subclass.
   template <unsigned N, class L>
   [[nodiscard]] auto lock_nested(L& m,
-                                 std::source_location site = std::source_location::current()) {
+                                 std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<nested<impl::lock_class_t<L>, N>, false, false>(m, site);
   }
 
   /// Tries to take `m`; never blocks, so it may go against the order. The guard owns the
   /// lock only if it converts to true; either way, later locks must follow it.
+  // ACQUIRE, not TRY_ACQUIRE: clang 16 cannot tie a try-acquire to a returned guard's
+  // operator bool, so the analysis takes the guard as holding m (docs/api.md).
   template <class L>
-  [[nodiscard]] auto try_lock(L& m, std::source_location site = std::source_location::current()) {
+  [[nodiscard]] auto try_lock(L& m, std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<tried<impl::lock_class_t<L>>, false, true>(m, site);
   }
 
   /// try_lock() for a shared acquisition.
   template <class L>
   [[nodiscard]] auto try_lock_shared(L& m,
-                                     std::source_location site = std::source_location::current()) {
+                                     std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<tried<shared<impl::lock_class_t<L>>>, true, true>(m, site);
   }
 
@@ -398,8 +406,10 @@ using namespace ::lockorder::detail;
 // How guards take and drop a lock for a held-set entry E. With the runtime off the
 // site is dropped and these are the bare calls on the underlying lock.
 struct lock_access {
+  // Not analysed (-Wthread-safety): the guard, not this helper, owns what it takes.
   template <class E, class L>
-  static bool acquire(L& m, unsigned flags, const std::source_location& site) {
+  static bool acquire(L& m, unsigned flags, const std::source_location& site)
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using T = entry_traits<E>;
 #if LOCKORDER_RUNTIME
     if constexpr (T::is_shared)
@@ -415,7 +425,7 @@ struct lock_access {
 #endif
   }
   template <class E, class L>
-  static void release(L& m) {
+  static void release(L& m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     if constexpr (entry_traits<E>::is_shared)
       m.unlock_shared();
     else
@@ -428,17 +438,19 @@ struct lock_access {
 /// Owns one lock taken through a context, and is the context that holds it too.
 /// Move-only. Destroying it (or unlock()) releases the lock; the guard remains a valid
 /// context after unlock(), conservatively still claiming the class.
+/// For -Wthread-safety it is a scoped capability holding the lock it was returned for
+/// (docs/api.md#thread-safety-analysis).
 template <class Lock, class... Held>
-class guard : public context<Held...> {
+class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...> {
   using entry = impl::type_at_t<sizeof...(Held) - 1, Held...>;
 
  public:
-  guard(guard&& other) noexcept
+  guard(guard&& other) noexcept LOCKORDER_NO_THREAD_SAFETY_ANALYSIS
       : context<Held...>(std::exchange(other.depth_, {})),
         lock_(std::exchange(other.lock_, nullptr)) {}
   guard& operator=(guard&&) = delete;  // a context's place in the nesting is fixed
   guard(const guard&) = delete;
-  ~guard() {
+  ~guard() LOCKORDER_RELEASE_GENERIC() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     unlock();
 #if LOCKORDER_CHECK_CONTEXT
     impl::rt::context_leave(this->depth_.value);
@@ -450,7 +462,7 @@ class guard : public context<Held...> {
   explicit operator bool() const noexcept { return owns_lock(); }
 
   /// Releases the lock early.
-  void unlock() {
+  void unlock() LOCKORDER_RELEASE_GENERIC() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     if (lock_) impl::lock_access::release<entry>(*std::exchange(lock_, nullptr));
   }
 
@@ -460,7 +472,7 @@ class guard : public context<Held...> {
  private:
   template <class... H> friend class context;
   guard(impl::context_depth d, Lock& m, const std::source_location& site)
-      : context<Held...>(d), lock_(nullptr) {
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS : context<Held...>(d), lock_(nullptr) {
     try {
       if (impl::lock_access::acquire<entry>(m, 0, site)) lock_ = &m;
     } catch (...) {  // a report thrown in throw mode: nothing is held; leave the depth
@@ -475,6 +487,7 @@ class guard : public context<Held...> {
 };
 
 /// Owns the locks taken by one lock_all() call; a context holding all their classes.
+/// Not seen by -Wthread-safety: clang 16 attributes cannot name a parameter pack.
 template <class... L, class... Held>
 class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
   static constexpr std::size_t n = sizeof...(L);

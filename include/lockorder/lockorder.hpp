@@ -5,6 +5,7 @@
 #include <lockorder/config.hpp>
 #include <lockorder/lock_class.hpp>
 #include <lockorder/mutex.hpp>
+#include <lockorder/thread_safety.hpp>
 #include <lockorder/context.hpp>
 #include <lockorder/aggregate.hpp>
 #include <lockorder/completion.hpp>

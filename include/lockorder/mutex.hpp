@@ -13,6 +13,7 @@
 
 #include <lockorder/config.hpp>
 #include <lockorder/lock_class.hpp>
+#include <lockorder/thread_safety.hpp>
 
 #include <concepts>
 #include <mutex>
@@ -74,8 +75,10 @@ using namespace ::lockorder::detail;
 struct lock_access;
 
 /// The part shared by mutex and shared_mutex: the lock, its class, exclusive ops.
+/// A capability for Clang's -Wthread-safety (thread_safety.hpp); the function bodies are
+/// not analysed: they reach the underlying lock through the validator.
 template <lock_class C, class L>
-class lock_base {
+class LOCKORDER_CAPABILITY("mutex") lock_base {
  public:
   using class_type = C;
   using native_type = L;
@@ -96,34 +99,39 @@ class lock_base {
   /// an AA or ABBA deadlock comes out before the thread blocks.
   // always_inline, here and below: the validator records the return address of the
   // function these are inlined into (see rt::acquire).
-  [[gnu::always_inline]] void lock(std::source_location site = std::source_location::current()) {
+  [[gnu::always_inline]] void lock(std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     acquire_impl(0, false, 0, site);
   }
   /// As lock(), as nesting subclass `subclass` (lockdep's mutex_lock_nested).
   [[gnu::always_inline]] void lock_nested(
-      unsigned subclass, std::source_location site = std::source_location::current()) {
+      unsigned subclass, std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     acquire_impl(subclass, false, 0, site);
   }
   [[gnu::always_inline]] bool try_lock(
       std::source_location site = std::source_location::current())
-    requires lockable<L>
+    requires lockable<L> LOCKORDER_TRY_ACQUIRE(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS
   {
     return acquire_impl(0, true, 0, site);
   }
   /// Releases. Unlocking a lock this thread does not hold is reported as bad_unlock
   /// and not performed (it would be undefined behaviour on the underlying lock).
-  void unlock(std::source_location site = std::source_location::current()) {
+  void unlock(std::source_location site = std::source_location::current())
+      LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     if (rt::release(state_, this, &rt::class_of<C>, site)) lock_.unlock();
   }
 #else
-  void lock() { lock_.lock(); }
-  void lock_nested(unsigned) { lock_.lock(); }
+  void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.lock(); }
+  void lock_nested(unsigned) LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    lock_.lock();
+  }
   bool try_lock()
-    requires lockable<L>
+    requires lockable<L> LOCKORDER_TRY_ACQUIRE(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS
   {
     return lock_.try_lock();
   }
-  void unlock() { lock_.unlock(); }
+  void unlock() LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.unlock(); }
 #endif
 
   /// Checks an acquisition here, as lock() and unlock() would, without taking the lock
@@ -199,14 +207,17 @@ class shared_mutex : public impl::lock_base<C, L> {
 
 #if LOCKORDER_RUNTIME
   [[gnu::always_inline]] void lock_shared(
-      std::source_location site = std::source_location::current()) {
+      std::source_location site = std::source_location::current())
+      LOCKORDER_ACQUIRE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     acquire_shared_impl(false, site);
   }
   [[gnu::always_inline]] bool try_lock_shared(
-      std::source_location site = std::source_location::current()) {
+      std::source_location site = std::source_location::current())
+      LOCKORDER_TRY_ACQUIRE_SHARED(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return acquire_shared_impl(true, site);
   }
-  void unlock_shared(std::source_location site = std::source_location::current()) {
+  void unlock_shared(std::source_location site = std::source_location::current())
+      LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     if (impl::rt::release(this->state_, this, &impl::rt::class_of<C>, site))
       this->lock_.unlock_shared();
   }
@@ -228,9 +239,15 @@ class shared_mutex : public impl::lock_base<C, L> {
                       [&] { return static_cast<bool>(this->lock_.try_lock_shared()); });
   }
 #else
-  void lock_shared() { this->lock_.lock_shared(); }
-  bool try_lock_shared() { return this->lock_.try_lock_shared(); }
-  void unlock_shared() { this->lock_.unlock_shared(); }
+  void lock_shared() LOCKORDER_ACQUIRE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    this->lock_.lock_shared();
+  }
+  bool try_lock_shared() LOCKORDER_TRY_ACQUIRE_SHARED(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    return this->lock_.try_lock_shared();
+  }
+  void unlock_shared() LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    this->lock_.unlock_shared();
+  }
   void might_lock_shared() {}
 #endif
 };

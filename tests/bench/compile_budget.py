@@ -8,7 +8,9 @@
                  std::lock_guard.
 
 Usage: compile_budget.py OUT_DIR CXX [CXX...]   prints a Markdown table: median wall time
-of 3 compiles (-c -O0) and peak memory (max RSS), and the ratio lockorder / plain."""
+of 3 compiles (-c -O0) and peak memory (max RSS), and the ratio lockorder / plain, for the
+lockorder TU through the umbrella header and through context.hpp alone, with the run-time
+validator on and off."""
 import os
 import random
 import statistics
@@ -50,11 +52,11 @@ def write(out):
     with open(os.path.join(out, "plain.cpp"), "w") as fh:
         fh.write("\n".join(pl) + "\n")
 
-def measure(cxx, src, include):
+def measure(cxx, src, include, defines=()):
     times, mems = [], []
     for _ in range(3):
         r = subprocess.run(["/usr/bin/time", "-f", "%e %M", cxx, "-std=c++20", "-O0", "-c",
-                            f"-I{include}", src, "-o", os.devnull],
+                            f"-I{include}", *defines, src, "-o", os.devnull],
                            capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(f"{cxx} {src} failed:\n{r.stderr}")
@@ -63,16 +65,30 @@ def measure(cxx, src, include):
         mems.append(int(m))
     return statistics.median(times), max(mems) / 1024
 
+# The lockorder TU in four configurations: the umbrella header or only the core one
+# (context.hpp, all that the TU uses), with the run-time validator on (a debug build's
+# default) or compiled out (NDEBUG's default).
+VARIANTS = [("lockorder.hpp, runtime on", "lockorder.cpp", ["-DLOCKORDER_RUNTIME=1"]),
+            ("lockorder.hpp, runtime off", "lockorder.cpp", ["-DLOCKORDER_RUNTIME=0"]),
+            ("context.hpp, runtime on", "core.cpp", ["-DLOCKORDER_RUNTIME=1"]),
+            ("context.hpp, runtime off", "core.cpp", ["-DLOCKORDER_RUNTIME=0"])]
+
 def main():
     out, compilers = sys.argv[1], sys.argv[2:]
     write(out)
+    with open(os.path.join(out, "lockorder.cpp")) as fh:
+        text = fh.read()
+    with open(os.path.join(out, "core.cpp"), "w") as fh:
+        fh.write(text.replace("<lockorder/lockorder.hpp>", "<lockorder/context.hpp>"))
     include = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include")
-    print("| compiler | plain std::mutex | lockorder | time ratio | peak memory (plain / lockorder) |")
-    print("|---|---|---|---|---|")
+    print("| compiler | configuration | plain std::mutex | lockorder | time ratio | peak memory (plain / lockorder) |")
+    print("|---|---|---|---|---|---|")
     for cxx in compilers:
         tp, mp = measure(cxx, os.path.join(out, "plain.cpp"), include)
-        tl, ml = measure(cxx, os.path.join(out, "lockorder.cpp"), include)
-        print(f"| {cxx} | {tp:.2f} s | {tl:.2f} s | {tl / tp:.2f}x | {mp:.0f} MiB / {ml:.0f} MiB |")
+        for name, src, defines in VARIANTS:
+            tl, ml = measure(cxx, os.path.join(out, src), include, defines)
+            print(f"| {cxx} | {name} | {tp:.2f} s | {tl:.2f} s | {tl / tp:.2f}x | "
+                  f"{mp:.0f} MiB / {ml:.0f} MiB |", flush=True)
 
 if __name__ == "__main__":
     main()
