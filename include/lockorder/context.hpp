@@ -63,9 +63,14 @@ template <class... H> context<H...> as_context(const context<H...>&);
 template <class T>
 using context_of_t = decltype(as_context(std::declval<const std::remove_cvref_t<T>&>()));
 
+// The diagnose_*() functions below are never called: callers ask for the type of a call
+// (`static_assert(std::is_void_v<decltype(diagnose_x<...>())>)`), which instantiates the
+// body to deduce it, and so raises its one error, while nothing is emitted (at -O0 a call
+// would be one more function per acquisition; compile time is a feature).
+
 // Raises the one compile error that explains why E may not be taken while Held are.
 template <class E, class... Held>
-constexpr void diagnose_acquire() {
+constexpr auto diagnose_acquire() {
   using C = entry_class_t<E>;
   constexpr check_result r = check_acquire<E, Held...>();
   // A nesting subclass taken again is reported as such: "class already held, use
@@ -130,7 +135,7 @@ constexpr void diagnose_acquire() {
 }
 
 template <bool Wait, class W, class... Held>
-constexpr void diagnose_wait() {
+constexpr auto diagnose_wait() {
   constexpr std::size_t i = find_level_conflict<Wait, W, Held...>();
   if constexpr (i < sizeof...(Held)) {
     using H = entry_class_t<type_at_t<i, Held...>>;
@@ -160,7 +165,7 @@ concept acceptable_lock =
 
 // Raises the one compile error that explains why L is not acceptable_lock<L, Shared>.
 template <class L, bool Shared>
-constexpr void diagnose_lock_type() {
+constexpr auto diagnose_lock_type() {
   if constexpr (!lockorder_lock<L>) {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
     diagnostic::not_a_lockorder_lock<argument_type<L>>();  // lockorder: contexts take lockorder locks: wrap it as lockorder::mutex<Class, YourLock>
@@ -219,14 +224,14 @@ class context {
 
   /// Takes `m` exclusively. Compiles only if its class may follow every held class.
   template <class L>
-  [[nodiscard]] auto lock(L& m, std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] [[nodiscard]] auto lock(L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<impl::lock_class_t<L>, false, false>(m, site);
   }
 
   /// Takes `m` shared (a reader). Same order rules as lock().
   template <class L>
-  [[nodiscard]] auto lock_shared(L& m,
+  [[gnu::always_inline]] [[nodiscard]] auto lock_shared(L& m,
                                  std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<shared<impl::lock_class_t<L>>, true, false>(m, site);
@@ -235,7 +240,7 @@ class context {
   /// Takes `m` as nesting subclass N of its class (lockdep's mutex_lock_nested): the same
   /// class may be held again if each nesting uses a higher subclass.
   template <unsigned N, class L>
-  [[nodiscard]] auto lock_nested(L& m,
+  [[gnu::always_inline]] [[nodiscard]] auto lock_nested(L& m,
                                  std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<nested<impl::lock_class_t<L>, N>, false, false>(m, site);
@@ -246,14 +251,14 @@ class context {
   // ACQUIRE, not TRY_ACQUIRE: clang 16 cannot tie a try-acquire to a returned guard's
   // operator bool, so the analysis takes the guard as holding m (docs/api.md).
   template <class L>
-  [[nodiscard]] auto try_lock(L& m, std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] [[nodiscard]] auto try_lock(L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<tried<impl::lock_class_t<L>>, false, true>(m, site);
   }
 
   /// try_lock() for a shared acquisition.
   template <class L>
-  [[nodiscard]] auto try_lock_shared(L& m,
+  [[gnu::always_inline]] [[nodiscard]] auto try_lock_shared(L& m,
                                      std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<tried<shared<impl::lock_class_t<L>>>, true, true>(m, site);
@@ -271,7 +276,7 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void wait(W& c, std::source_location site = std::source_location::current()) {
-    impl::diagnose_wait<true, typename W::class_type, Held...>();
+    static_assert(std::is_void_v<decltype(impl::diagnose_wait<true, typename W::class_type, Held...>())>);
     check_current(site);
     c.wait(site);
   }
@@ -280,7 +285,7 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void complete(W& c, std::source_location site = std::source_location::current()) {
-    impl::diagnose_wait<false, typename W::class_type, Held...>();
+    static_assert(std::is_void_v<decltype(impl::diagnose_wait<false, typename W::class_type, Held...>())>);
     check_current(site);
     c.complete(site);
   }
@@ -289,7 +294,7 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void complete_all(W& c, std::source_location site = std::source_location::current()) {
-    impl::diagnose_wait<false, typename W::class_type, Held...>();
+    static_assert(std::is_void_v<decltype(impl::diagnose_wait<false, typename W::class_type, Held...>())>);
     check_current(site);
     c.complete_all(site);
   }
@@ -309,18 +314,18 @@ class context {
 
  protected:
   context() = default;
-  explicit context(impl::context_depth d) : depth_(d) {}
+  [[gnu::always_inline]] explicit context(impl::context_depth d) : depth_(d) {}
 
   // Every single-lock acquisition: check the lock type, then the order (a try_lock has
   // none to check), then build the guard. A rejected lock type yields a bare context
   // instead, so its one error is not followed by errors from inside the guard.
   template <class E, bool Shared, bool Try, class L>
-  auto take(L& m, const std::source_location& site) {
+  [[gnu::always_inline]] auto take(L& m, const std::source_location& site) {
     if constexpr (!impl::acceptable_lock<L, Shared>) {
-      impl::diagnose_lock_type<L, Shared>();
+      static_assert(std::is_void_v<decltype(impl::diagnose_lock_type<L, Shared>())>);
       return context<Held...>{};
     } else {
-      if constexpr (!Try) impl::diagnose_acquire<E, Held...>();
+      if constexpr (!Try) static_assert(std::is_void_v<decltype(impl::diagnose_acquire<E, Held...>())>);
       return guard<L, Held..., E>(enter(site), m, site);
     }
   }
@@ -328,9 +333,9 @@ class context {
   template <class E, bool Shared, class L>
   void note_might(L& m, const std::source_location& site) {
     if constexpr (!impl::acceptable_lock<L, Shared>) {
-      impl::diagnose_lock_type<L, Shared>();
+      static_assert(std::is_void_v<decltype(impl::diagnose_lock_type<L, Shared>())>);
     } else {
-      impl::diagnose_acquire<E, Held...>();
+      static_assert(std::is_void_v<decltype(impl::diagnose_acquire<E, Held...>())>);
       check_current(site);
 #if LOCKORDER_RUNTIME
       if constexpr (Shared) m.might_lock_shared(site);
@@ -342,7 +347,7 @@ class context {
   }
 
   // Checks that this context is the thread's innermost one and opens a child.
-  impl::context_depth enter(const std::source_location& site) {
+  [[gnu::always_inline]] impl::context_depth enter(const std::source_location& site) {
 #if LOCKORDER_CHECK_CONTEXT
     return {impl::rt::context_enter(depth_.value, site)};
 #else
@@ -350,7 +355,7 @@ class context {
     return {};
 #endif
   }
-  void check_current(const std::source_location& site) {
+  [[gnu::always_inline]] void check_current(const std::source_location& site) {
 #if LOCKORDER_CHECK_CONTEXT
     impl::rt::context_check(depth_.value, site);
 #else
@@ -446,11 +451,13 @@ class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...> {
 
  public:
   guard(guard&& other) noexcept LOCKORDER_NO_THREAD_SAFETY_ANALYSIS
-      : context<Held...>(std::exchange(other.depth_, {})),
-        lock_(std::exchange(other.lock_, nullptr)) {}
+      : context<Held...>(other.depth_), lock_(other.lock_) {
+    other.depth_ = {};
+    other.lock_ = nullptr;
+  }
   guard& operator=(guard&&) = delete;  // a context's place in the nesting is fixed
   guard(const guard&) = delete;
-  ~guard() LOCKORDER_RELEASE_GENERIC() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  [[gnu::always_inline]] ~guard() LOCKORDER_RELEASE_GENERIC() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     unlock();
 #if LOCKORDER_CHECK_CONTEXT
     impl::rt::context_leave(this->depth_.value);
@@ -462,8 +469,12 @@ class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...> {
   explicit operator bool() const noexcept { return owns_lock(); }
 
   /// Releases the lock early.
-  void unlock() LOCKORDER_RELEASE_GENERIC() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (lock_) impl::lock_access::release<entry>(*std::exchange(lock_, nullptr));
+  [[gnu::always_inline]] void unlock() LOCKORDER_RELEASE_GENERIC()
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    if (Lock* m = lock_) {
+      lock_ = nullptr;
+      impl::lock_access::release<entry>(*m);
+    }
   }
 
   /// The lock this guard was made for.
@@ -471,7 +482,7 @@ class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...> {
 
  private:
   template <class... H> friend class context;
-  guard(impl::context_depth d, Lock& m, const std::source_location& site)
+  [[gnu::always_inline]] guard(impl::context_depth d, Lock& m, const std::source_location& site)
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS : context<Held...>(d), lock_(nullptr) {
     try {
       if (impl::lock_access::acquire<entry>(m, 0, site)) lock_ = &m;
@@ -596,7 +607,7 @@ inline constexpr bool mixed_unranked_v =
     !(is_ranked_v<First> && ... && is_ranked_v<C>) && !(std::is_same_v<C, First> && ...);
 
 template <class... C>
-constexpr void diagnose_mixed_unranked() {
+constexpr auto diagnose_mixed_unranked() {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
   diagnostic::lock_all_cannot_order_unranked<C...>();  // lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together
 #else
@@ -614,15 +625,15 @@ template <class... L>
 auto context<Held...>::lock_all(L&... m) {
   constexpr std::size_t bad_type = impl::first_false<impl::acceptable_lock<L, false>...>();
   if constexpr (bad_type < sizeof...(L)) {
-    impl::diagnose_lock_type<impl::type_at_t<bad_type, L...>, false>();
+    static_assert(std::is_void_v<decltype(impl::diagnose_lock_type<impl::type_at_t<bad_type, L...>, false>())>);
     return context<Held...>{};
   } else {
     constexpr std::size_t bad = impl::first_false<
         impl::acquire_ok<context<Held...>, impl::lock_class_t<L>>::value...>();
     if constexpr (impl::mixed_unranked_v<impl::lock_class_t<L>...>)
-      impl::diagnose_mixed_unranked<impl::lock_class_t<L>...>();
+      static_assert(std::is_void_v<decltype(impl::diagnose_mixed_unranked<impl::lock_class_t<L>...>())>);
     else if constexpr (bad < sizeof...(L))
-      impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>();
+      static_assert(std::is_void_v<decltype(impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>())>);
     const auto site = std::source_location::current();
     return group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>(
         enter(site), std::tie(m...), site);

@@ -25,7 +25,8 @@ namespace {
 using namespace fuzz;
 
 // A random sequence, biased towards the interesting: few objects (so threads meet on
-// them), mostly unranked, acquisitions while holding, unlocks mostly in LIFO order.
+// them), mostly unranked, half the locks sharing their family's class (so a class has
+// 1 to a few locks), acquisitions while holding, unlocks mostly in LIFO order.
 sequence generate(std::mt19937_64& rng, unsigned max_threads, unsigned max_ops,
                   unsigned max_objects) {
   auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
@@ -36,7 +37,8 @@ sequence generate(std::mt19937_64& rng, unsigned max_threads, unsigned max_ops,
     const unsigned k = pick(10);
     object o{k < 4 ? obj_kind::mutex : k < 6 ? obj_kind::rw : k < 8 ? obj_kind::rw_recursive
                                                                      : obj_kind::completion,
-             static_cast<std::uint8_t>(pick(10) < 6 ? 0 : 1 + pick(family_count - 1))};
+             static_cast<std::uint8_t>(pick(10) < 6 ? 0 : 1 + pick(family_count - 1)),
+             k < 8 && pick(2) == 0};
     s.objects.push_back(o);
   }
   std::vector<unsigned> locks, completions;
@@ -55,15 +57,17 @@ sequence generate(std::mt19937_64& rng, unsigned max_threads, unsigned max_ops,
     op o{t, op_kind::lock, 0};
     const unsigned r = pick(100);
     const unsigned unlock_below = 3 + (depth == 0 ? 0 : depth >= 5 ? 70 : 30);
-    if (r < 3) {  // a bad unlock (unless the thread happens to hold it)
+    if (r >= 3 && r < unlock_below && m.live_groups(t) && pick(3) == 0) {
+      o.kind = op_kind::unlock_group;  // the newest lock_all() guard
+    } else if (r < 3) {  // a bad unlock (unless the thread happens to hold it)
       o.kind = op_kind::unlock;
       o.obj = static_cast<std::uint8_t>(locks[pick(static_cast<unsigned>(locks.size()))]);
       o.shared = is_rw(s.objects[o.obj]) && pick(2);
     } else if (r < unlock_below) {  // unlock something held, mostly the innermost
-      const auto held = m.held_names(t);
+      const auto held = m.held_objects(t);
       const std::size_t at = pick(4) == 0 ? pick(static_cast<unsigned>(depth)) : depth - 1;
       o.kind = op_kind::unlock;
-      o.obj = static_cast<std::uint8_t>(std::stoi(held[at].substr(1)));
+      o.obj = static_cast<std::uint8_t>(held[at]);
       o.shared = m.top_mode_is_shared(t, o.obj);
     } else if (!completions.empty() && r < unlock_below + 17) {
       o.obj = static_cast<std::uint8_t>(completions[pick(static_cast<unsigned>(completions.size()))]);
@@ -76,10 +80,20 @@ sequence generate(std::mt19937_64& rng, unsigned max_threads, unsigned max_ops,
         obj = locks[pick(static_cast<unsigned>(locks.size()))];
       o.obj = static_cast<std::uint8_t>(obj);
       const bool rw = is_rw(s.objects[obj]);
-      const unsigned a = pick(20);
+      const unsigned a = pick(24);
       o.kind = a < 2 ? op_kind::try_lock : a < 3 ? op_kind::might_lock
                : rw && a < 5 ? op_kind::try_lock_shared : rw && a < 6 ? op_kind::might_lock_shared
-               : rw && a < 13 ? op_kind::lock_shared : op_kind::lock;
+               : rw && a < 13 ? op_kind::lock_shared : a >= 20 && a < 22 ? op_kind::lock_nested
+               : a >= 22 ? op_kind::lock_all : op_kind::lock;
+      o.sub = static_cast<std::uint8_t>(pick(2));
+      if (o.kind == op_kind::lock_all) {  // 1 to 3 members of obj's type (repeats possible)
+        std::vector<unsigned> peers;
+        for (unsigned p : locks)
+          if (same_type(s.objects[p], s.objects[obj])) peers.push_back(p);
+        o.n_more = static_cast<std::uint8_t>(pick(3));
+        for (std::uint8_t i = 0; i < o.n_more; ++i)
+          o.more[i] = static_cast<std::uint8_t>(peers[pick(static_cast<unsigned>(peers.size()))]);
+      }
     }
     o = normalize(o, s.objects);
     m.step(o);

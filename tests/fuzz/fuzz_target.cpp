@@ -4,9 +4,11 @@
 // docs/testing.md for how to run it.
 //
 // Bytes: [threads-1 (mod 3)] [objects-2 (mod 11)] one byte per object (kind: bits 0-1,
-// family: the rest mod 5), then two bytes per op (thread: mod threads; kind: the rest mod
-// 11; object: mod objects; unlock_shared: bit 7). At most 47 ops; invalid combinations are
-// mapped onto valid ones (fuzz::normalize).
+// family: bits 2-6 mod 5, the family's shared class: bit 7), then two bytes per op
+// (thread: mod threads; kind: the rest mod 14; object: bits 0-6 mod objects; bit 7:
+// unlock_shared, or lock_nested's subclass 2 rather than 1); a lock_all takes two bytes
+// more, each a further member (mod objects) when below 0x80. At most 47 ops; invalid
+// combinations are mapped onto valid ones (fuzz::normalize).
 #include "replay.hpp"
 
 #include <cstddef>
@@ -27,13 +29,18 @@ bool decode(const std::uint8_t* data, std::size_t size, fuzz::sequence& s) {
   for (std::size_t i = 0; i < nobj; ++i) {
     const std::uint8_t b = data[2 + i];
     s.objects.push_back({static_cast<fuzz::obj_kind>(b & 3),
-                         static_cast<std::uint8_t>((b >> 2) % fuzz::family_count)});
+                         static_cast<std::uint8_t>(((b >> 2) & 31) % fuzz::family_count),
+                         (b & 0x80) != 0 && (b & 3) != 3});  // completions: own class
   }
   for (std::size_t at = 2 + nobj; at + 1 < size && s.ops.size() < max_ops; at += 2) {
     const std::uint8_t a = data[at], b = data[at + 1];
     fuzz::op o{static_cast<std::uint8_t>(a % s.threads),
                static_cast<fuzz::op_kind>((a / max_threads) % fuzz::op_kind_count),
                static_cast<std::uint8_t>((b & 0x7f) % nobj), (b & 0x80) != 0};
+    o.sub = o.shared;
+    if (o.kind == fuzz::op_kind::lock_all)
+      for (int k = 0; k < 2 && at + 2 < size; ++k, ++at)
+        if (data[at + 2] < 0x80) o.more[o.n_more++] = static_cast<std::uint8_t>(data[at + 2] % nobj);
     s.ops.push_back(fuzz::normalize(o, s.objects));
   }
   return true;

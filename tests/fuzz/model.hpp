@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -21,7 +22,7 @@ namespace fuzz {
 
 enum class obj_kind : std::uint8_t { mutex, rw, rw_recursive, completion };
 
-// Static classes the objects take their own class from (family): unranked, or a level.
+// The static classes (families) objects take their class from: unranked, or a level.
 struct family_info {
   const char* name;
   bool ranked;
@@ -33,9 +34,13 @@ inline constexpr family_info families[] = {
 };
 inline constexpr int family_count = 5;
 
+// An object's class: the family's static class itself, shared with every other object
+// of the family that has `shared_class` (locks only), or a class of its own made from
+// the family (lockorder::own_class, named after the object: "L3", "C4").
 struct object {
   obj_kind kind;
   std::uint8_t family;  // index into families
+  bool shared_class = false;
 };
 
 enum class op_kind : std::uint8_t {
@@ -50,14 +55,20 @@ enum class op_kind : std::uint8_t {
   wait_for,           // completion: wait_for(0): not recorded
   complete,           // completion: complete()
   complete_all,       // completion: complete_all()
+  lock_nested,        // lock_nested(sub), sub 1..2: class "C/sub"
+  lock_all,           // lockorder::unlocked().lock_all(obj, more...): one group, kept held
+  unlock_group,       // destroys the thread's newest lock_all() guard (none: nothing)
 };
-inline constexpr int op_kind_count = 11;
+inline constexpr int op_kind_count = 14;
 
 struct op {
   std::uint8_t thread;
   op_kind kind;
   std::uint8_t obj;
-  bool shared = false;  // unlock: call unlock_shared() (rw only)
+  bool shared = false;     // unlock: call unlock_shared() (rw only)
+  std::uint8_t sub = 0;    // lock_nested: the subclass
+  std::uint8_t n_more = 0; // lock_all: members besides obj (of obj's C++ type)
+  std::array<std::uint8_t, 2> more{};
 };
 
 struct sequence {
@@ -68,17 +79,26 @@ struct sequence {
 
 inline bool is_lock(const object& o) { return o.kind != obj_kind::completion; }
 inline bool is_rw(const object& o) { return o.kind == obj_kind::rw || o.kind == obj_kind::rw_recursive; }
+// lock_all() members are of one C++ type (the replayer instantiates one group type per
+// lock type): same kind and family; shared or own class may differ.
+inline bool same_type(const object& a, const object& b) { return a.kind == b.kind && a.family == b.family; }
 
 // Makes any op valid for its object (the fuzzer's bytes can ask for anything).
 inline op normalize(op o, const std::vector<object>& objects) {
   const object& obj = objects[o.obj];
-  const int k = static_cast<int>(o.kind);
-  if (obj.kind == obj_kind::completion) {
-    if (k < static_cast<int>(op_kind::wait)) o.kind = static_cast<op_kind>(static_cast<int>(op_kind::wait) + k % 4);
-    o.shared = false;
+  int k = static_cast<int>(o.kind);
+  if (o.kind == op_kind::unlock_group) {
+    o.shared = false, o.sub = 0, o.n_more = 0, o.more = {};
     return o;
   }
-  if (k >= static_cast<int>(op_kind::wait)) o.kind = k % 2 ? op_kind::lock : op_kind::might_lock;
+  if (obj.kind == obj_kind::completion) {
+    if (k < static_cast<int>(op_kind::wait) || k > static_cast<int>(op_kind::complete_all))
+      o.kind = static_cast<op_kind>(static_cast<int>(op_kind::wait) + k % 4);
+    o.shared = false, o.sub = 0, o.n_more = 0, o.more = {};
+    return o;
+  }
+  if (k >= static_cast<int>(op_kind::wait) && k <= static_cast<int>(op_kind::complete_all))
+    o.kind = k % 2 ? op_kind::lock : op_kind::might_lock;
   if (!is_rw(obj)) {
     if (o.kind == op_kind::lock_shared) o.kind = op_kind::lock;
     if (o.kind == op_kind::try_lock_shared) o.kind = op_kind::try_lock;
@@ -86,6 +106,17 @@ inline op normalize(op o, const std::vector<object>& objects) {
     o.shared = false;
   }
   if (o.kind != op_kind::unlock) o.shared = false;
+  if (o.kind == op_kind::lock_nested) o.sub = static_cast<std::uint8_t>(1 + o.sub % 2);
+  else o.sub = 0;
+  if (o.kind == op_kind::lock_all) {  // members of another type are dropped
+    std::uint8_t n = 0;
+    for (std::uint8_t i = 0; i < o.n_more && i < 2; ++i)
+      if (o.more[i] < objects.size() && same_type(objects[o.more[i]], obj)) o.more[n++] = o.more[i];
+    o.n_more = n;
+    for (std::uint8_t i = n; i < 2; ++i) o.more[i] = 0;
+  } else {
+    o.n_more = 0, o.more = {};
+  }
   return o;
 }
 
@@ -95,9 +126,10 @@ inline std::string object_name(const std::vector<object>& objects, std::size_t i
 
 // ---- verdicts ------------------------------------------------------------------------
 
-// A report as compared: its kind (lockorder::report_kind's value) and the classes named.
-// circular_dependency: {from, to} of the new dependency; order_violation: {held,
-// acquiring}; recursive_lock and bad_unlock: {the lock}. Completions read "(completion)C3".
+// A report as compared: its kind (lockorder::report_kind's value) and what it names.
+// circular_dependency: {from, to} class of the new dependency; order_violation: {held,
+// acquiring}; recursive_lock: {the class, "same lock" | "second lock"} (the message says
+// which); bad_unlock: {the class}; stale_context: {}. Completions read "(completion)C3".
 struct verdict {
   int kind;
   std::vector<std::string> classes;
@@ -110,7 +142,8 @@ struct verdict {
 };
 
 // report_kind values (report.hpp), repeated so the model stands alone.
-inline constexpr int k_circular = 0, k_order = 1, k_recursive = 2, k_bad_unlock = 3;
+inline constexpr int k_circular = 0, k_order = 1, k_recursive = 2, k_bad_unlock = 3, k_stale = 7;
+inline const std::string same_lock = "same lock", second_lock = "second lock";
 
 // Edge kinds: bit (from held as recursive reader * 2 + to taken as one), as in graph.hpp.
 inline constexpr std::uint8_t nn = 1, nr = 2, rn = 4, rr = 8;
@@ -124,10 +157,12 @@ class model {
  public:
   enum mode { exclusive, read, recursive_read };
 
-  explicit model(const sequence& s) : objects_(s.objects), held_(s.threads) {
+  explicit model(const sequence& s) : objects_(s.objects), held_(s.threads), groups_(s.threads) {
     excl_.resize(objects_.size());
     readers_.resize(objects_.size());
-    completion_.resize(objects_.size());
+    for (int f = 0; f < family_count; ++f) classes_.push_back({families[f].name, f, false});
+    for (std::size_t i = 0; i < objects_.size(); ++i)
+      classes_.push_back({object_name(objects_, i), objects_[i].family, false});
   }
 
   /// Applies one op; returns the reports the validator must deliver for it.
@@ -137,64 +172,97 @@ class model {
     const object& obj = objects_[o.obj];
     const int t = o.thread;
     const mode shared_mode = obj.kind == obj_kind::rw_recursive ? recursive_read : read;
+    const int cls = class_of(o.obj);
     switch (o.kind) {
       case op_kind::lock:
-        acquire(t, o.obj, exclusive, false);
+        acquire(t, {o.obj, cls, exclusive, false, false});
+        ++excl_[o.obj];
+        break;
+      case op_kind::lock_nested:
+        acquire(t, {o.obj, subclass(cls, o.sub), exclusive, false, false});
         ++excl_[o.obj];
         break;
       case op_kind::lock_shared:
-        acquire(t, o.obj, shared_mode, false);
+        acquire(t, {o.obj, cls, shared_mode, false, false});
         ++readers_[o.obj];
         break;
       case op_kind::try_lock: {
         const bool ok = excl_[o.obj] <= 0 && readers_[o.obj] <= 0;  // the fake lock's rule
         if (tried) *tried = ok;
-        if (ok) acquire(t, o.obj, exclusive, true), ++excl_[o.obj];
+        if (ok) acquire(t, {o.obj, cls, exclusive, true, false}), ++excl_[o.obj];
         break;
       }
       case op_kind::try_lock_shared: {
         const bool ok = excl_[o.obj] <= 0;
         if (tried) *tried = ok;
-        if (ok) acquire(t, o.obj, shared_mode, true), ++readers_[o.obj];
+        if (ok) acquire(t, {o.obj, cls, shared_mode, true, false}), ++readers_[o.obj];
         break;
       }
-      case op_kind::unlock: {
-        auto& h = held_[t];
-        auto it = std::find_if(h.rbegin(), h.rend(), [&](const entry& e) { return e.obj == o.obj; });
-        if (it == h.rend()) {  // reported every time; not performed
-          out_.push_back({k_bad_unlock, {name(o.obj)}});
-          break;
+      case op_kind::lock_all: {
+        // unlocked() while a guard of this thread lives: a stale context (once per source
+        // line: lock_all()'s, the same for every call).
+        if (!groups_[static_cast<std::size_t>(t)].empty() && first(k_stale, 0, 0)) out_.push_back({k_stale, {}});
+        // Taken in order of level (one type: equal), then address (the replayer's objects
+        // lie in index order); every member after the first is flagged group-next.
+        std::vector<int> members{o.obj};
+        for (std::uint8_t i = 0; i < o.n_more; ++i) members.push_back(o.more[i]);
+        std::stable_sort(members.begin(), members.end());
+        for (std::size_t k = 0; k < members.size(); ++k) {
+          acquire(t, {members[k], class_of(members[k]), exclusive, false, k > 0});
+          ++excl_[static_cast<std::size_t>(members[k])];
         }
-        h.erase(std::next(it).base());  // the innermost record of this lock
-        --(o.shared ? readers_ : excl_)[o.obj];
+        groups_[static_cast<std::size_t>(t)].push_back(members);
         break;
       }
-      case op_kind::might_lock: momentary(t, o.obj, exclusive, false, false); break;
-      case op_kind::might_lock_shared: momentary(t, o.obj, shared_mode, false, false); break;
-      case op_kind::wait: momentary(t, o.obj, exclusive, true, false); break;
+      case op_kind::unlock_group: {
+        auto& g = groups_[static_cast<std::size_t>(t)];
+        if (g.empty()) break;
+        const std::vector<int> members = g.back();
+        g.pop_back();
+        for (std::size_t k = members.size(); k-- > 0;) release(t, members[k], false);
+        break;
+      }
+      case op_kind::unlock: release(t, o.obj, o.shared); break;
+      case op_kind::might_lock: momentary(t, {o.obj, cls, exclusive, false, false}, false, false); break;
+      case op_kind::might_lock_shared: momentary(t, {o.obj, cls, shared_mode, false, false}, false, false); break;
+      case op_kind::wait: momentary(t, {o.obj, cls, exclusive, false, false}, true, false); break;
       case op_kind::wait_for: break;  // timed: recovers by itself, not recorded
       case op_kind::complete:
-      case op_kind::complete_all: momentary(t, o.obj, exclusive, false, true); break;
+      case op_kind::complete_all: momentary(t, {o.obj, cls, exclusive, false, false}, false, true); break;
     }
     return out_;
   }
 
-  /// What thread t holds, outermost first (names as the validator gives them).
+  /// What thread t holds, outermost first (class names as the validator gives them).
   std::vector<std::string> held_names(int t) const {
     std::vector<std::string> v;
-    for (const entry& e : held_[static_cast<std::size_t>(t)]) v.push_back(object_name(objects_, e.obj));
+    for (const entry& e : held_[static_cast<std::size_t>(t)]) v.push_back(classes_[static_cast<std::size_t>(e.cls)].name);
     return v;
   }
-  /// The unlocks that release everything still held, innermost first per thread.
+  /// The objects thread t holds, outermost first.
+  std::vector<int> held_objects(int t) const {
+    std::vector<int> v;
+    for (const entry& e : held_[static_cast<std::size_t>(t)]) v.push_back(e.obj);
+    return v;
+  }
+  /// The ops that release everything still held: the lock_all() guards, newest first,
+  /// then the unlocks of what remains, innermost first; per thread.
   std::vector<op> cleanup() const {
+    model m = *this;
     std::vector<op> ops;
-    for (std::size_t t = 0; t < held_.size(); ++t)
-      for (auto it = held_[t].rbegin(); it != held_[t].rend(); ++it)
-        ops.push_back({static_cast<std::uint8_t>(t), op_kind::unlock, static_cast<std::uint8_t>(it->obj),
-                       it->m != exclusive});
+    for (std::size_t t = 0; t < held_.size(); ++t) {
+      const auto th = static_cast<std::uint8_t>(t);
+      while (!m.groups_[t].empty()) {
+        ops.push_back({th, op_kind::unlock_group, 0});
+        m.step(ops.back());
+      }
+      for (auto it = m.held_[t].rbegin(); it != m.held_[t].rend(); ++it)
+        ops.push_back({th, op_kind::unlock, static_cast<std::uint8_t>(it->obj), it->m != exclusive});
+    }
     return ops;
   }
   std::size_t depth(int t) const { return held_[static_cast<std::size_t>(t)].size(); }
+  std::size_t live_groups(int t) const { return groups_[static_cast<std::size_t>(t)].size(); }
   bool holds(int t, int obj) const {
     for (const entry& e : held_[static_cast<std::size_t>(t)])
       if (e.obj == obj) return true;
@@ -236,71 +304,129 @@ class model {
   }
 
  private:
+  // Classes: the families' static classes (ids 0..family_count-1), each object's own
+  // class (family_count + object), then nesting subclasses as they are first used.
+  struct class_info {
+    std::string name;
+    int family;  // levels order families; within one, order is learned
+    bool completion;  // waited for or signalled while holding: reports add "(completion)"
+  };
   struct entry {
     int obj;
+    int cls;
     mode m;
     bool tried;
+    bool group_next;  // a lock_all() member after the group's first
   };
 
-  std::string name(int obj) const {
-    return (completion_[static_cast<std::size_t>(obj)] ? "(completion)" : "") + object_name(objects_, static_cast<std::size_t>(obj));
+  int class_of(int obj) const {
+    const object& o = objects_[static_cast<std::size_t>(obj)];
+    return o.shared_class && is_lock(o) ? o.family : family_count + obj;
+  }
+  // "C/sub": C's level and family (so never level-checked against C or its subclasses).
+  int subclass(int cls, int sub) {
+    const auto [it, added] = subclasses_.emplace(std::pair{cls, sub}, static_cast<int>(classes_.size()));
+    if (added)
+      classes_.push_back({classes_[static_cast<std::size_t>(cls)].name + "/" + std::to_string(sub),
+                          classes_[static_cast<std::size_t>(cls)].family, false});
+    return it->second;
+  }
+  std::string name(int cls) const {
+    const class_info& c = classes_[static_cast<std::size_t>(cls)];
+    return (c.completion ? "(completion)" : "") + c.name;
   }
   int index_of(const std::string& n) const {
-    for (std::size_t i = 0; i < objects_.size(); ++i)
+    for (std::size_t i = 0; i < classes_.size(); ++i)
       if (name(static_cast<int>(i)) == n) return static_cast<int>(i);
     return -1;
   }
-  const family_info& fam(int obj) const { return families[objects_[static_cast<std::size_t>(obj)].family]; }
+  const family_info& fam(int cls) const { return families[classes_[static_cast<std::size_t>(cls)].family]; }
   bool first(int kind, int a, int b) { return reported_.insert({kind, a, b}).second; }
 
-  void acquire(int t, int obj, mode m, bool tried) {
-    check(t, {obj, m, tried}, false, false);
-    held_[static_cast<std::size_t>(t)].push_back({obj, m, tried});
+  void acquire(int t, entry e) {
+    check(t, e, false, false);
+    held_[static_cast<std::size_t>(t)].push_back(e);
+  }
+  // Releases the innermost record of `obj`; releasing a lock not held is reported, every
+  // time, and not performed.
+  void release(int t, int obj, bool shared) {
+    auto& h = held_[static_cast<std::size_t>(t)];
+    auto it = std::find_if(h.rbegin(), h.rend(), [&](const entry& e) { return e.obj == obj; });
+    if (it == h.rend()) {
+      out_.push_back({k_bad_unlock, {name(class_of(obj))}});
+      return;
+    }
+    h.erase(std::next(it).base());
+    --(shared ? readers_ : excl_)[static_cast<std::size_t>(obj)];
   }
   // Checked like an acquisition, never held; nothing to check with nothing held.
-  void momentary(int t, int obj, mode m, bool wait, bool complete) {
+  void momentary(int t, entry e, bool wait, bool complete) {
     if (held_[static_cast<std::size_t>(t)].empty()) return;
-    check(t, {obj, m, false}, wait, complete);
+    check(t, e, wait, complete);
   }
 
   // The validator's rules for one acquisition (or wait, or signal) `e` by thread t.
   void check(int t, entry e, bool wait, bool complete) {
-    if (wait || complete) completion_[static_cast<std::size_t>(e.obj)] = true;
+    if (wait || complete) classes_[static_cast<std::size_t>(e.cls)].completion = true;
     const auto& h = held_[static_cast<std::size_t>(t)];
     const bool e_reader = e.m == recursive_read;
-    // 1. The same lock again (each lock has its own class): AA, unless both are
-    //    recursive readers. Signalling while holding is not recursion.
-    if (!complete)
-      for (const entry& x : h)
-        if (x.obj == e.obj && !(e_reader && x.m == recursive_read)) {
-          if (first(k_recursive, e.obj, 0)) out_.push_back({k_recursive, {name(e.obj)}});
-          break;
+    // A lock_all() member after the first is checked and ordered against what is held
+    // below its group only (the first entry of the group and up are its group).
+    std::size_t group = h.size();
+    if (e.group_next) {
+      group = h.empty() ? 0 : h.size() - 1;
+      while (group > 0 && h[group].group_next) --group;
+    }
+    // 1. A class held already: recursion, unless both are recursive readers; a try-lock
+    //    only of the very lock; members of one group only of the very lock. The very
+    //    lock first (it deadlocks now), then another of the class, outermost first; one
+    //    report per (class, same lock or not): a held entry whose case was reported
+    //    already is passed over, and the first one not reported is.
+    //    Signalling while holding is not recursion.
+    if (!complete) {
+      bool reported = false;
+      for (int pass = 0; pass < 2 && !reported; ++pass)
+        for (std::size_t i = 0; i < h.size() && !reported; ++i) {
+          const entry& x = h[i];
+          const bool same = x.obj == e.obj;
+          if (same != (pass == 0)) continue;
+          if (x.cls != e.cls || (i >= group && !same)) continue;
+          if (e_reader && x.m == recursive_read) continue;
+          if (e.tried && !same) continue;
+          if (!first(k_recursive, e.cls, same)) continue;
+          out_.push_back({k_recursive, {name(e.cls), same ? same_lock : second_lock}});
+          reported = true;
         }
+    }
     // 2. Levels, between ranked classes of different families: an acquisition (or wait)
     //    needs every held level below its own, a signal every held level above. The
     //    held class named is the worst, the outermost of equals. Try-locks are exempt.
-    const family_info& ef = fam(e.obj);
-    auto broken = [&](int held_obj) {
-      const family_info& hf = fam(held_obj);
+    const family_info& ef = fam(e.cls);
+    auto broken = [&](int held_cls) {
+      const family_info& hf = fam(held_cls);
       return ef.ranked && hf.ranked && &hf != &ef &&
              (complete ? hf.level <= ef.level : hf.level >= ef.level);
     };
     if (ef.ranked && !e.tried) {
       int worst = -1;
-      for (const entry& x : h)
-        if (broken(x.obj) && (worst < 0 || (complete ? fam(x.obj).level < fam(worst).level
-                                                     : fam(x.obj).level > fam(worst).level)))
-          worst = x.obj;
-      if (worst >= 0 && first(k_order, objects_[static_cast<std::size_t>(worst)].family, objects_[static_cast<std::size_t>(e.obj)].family))
-        out_.push_back({k_order, {name(worst), name(e.obj)}});
+      for (std::size_t i = 0; i < group; ++i) {
+        const int c = h[i].cls;
+        if (broken(c) && (worst < 0 || (complete ? fam(c).level < fam(worst).level
+                                                 : fam(c).level > fam(worst).level)))
+          worst = c;
+      }
+      if (worst >= 0 && first(k_order, classes_[static_cast<std::size_t>(worst)].family,
+                              classes_[static_cast<std::size_t>(e.cls)].family))
+        out_.push_back({k_order, {name(worst), name(e.cls)}});
     }
     // 3. Dependencies. A signal: completion -> every held lock. A try-lock: none into it.
-    //    Otherwise from the nearest held lock, and on down past try-locks and recursive
-    //    readers (they do not carry the order on).
+    //    Otherwise from the nearest held lock below the group, and on down past try-locks,
+    //    group members after a group's first, and recursive readers (they do not carry
+    //    the order on). None between a class and itself.
     auto learn = [&](const entry& x, bool reverse) {
-      if (x.obj == e.obj || broken(x.obj)) return;  // a level break is not learned
+      if (x.cls == e.cls || broken(x.cls)) return;  // a level break is not learned
       const bool x_reader = x.m == recursive_read;
-      const int from = reverse ? e.obj : x.obj, to = reverse ? x.obj : e.obj;
+      const int from = reverse ? e.cls : x.cls, to = reverse ? x.cls : e.cls;
       const std::uint8_t bit = reverse ? edge_bit(false, x_reader) : edge_bit(x_reader, e_reader);
       auto it = edges_.find({from, to});
       if (it != edges_.end() && (it->second & bit)) return;
@@ -316,9 +442,9 @@ class model {
       return;
     }
     if (e.tried) return;
-    for (auto it = h.rbegin(); it != h.rend(); ++it) {
-      learn(*it, false);
-      if (!it->tried && it->m != recursive_read) break;
+    for (std::size_t i = group; i-- > 0;) {
+      learn(h[i], false);
+      if (!h[i].tried && !h[i].group_next && h[i].m != recursive_read) break;
     }
   }
 
@@ -345,7 +471,7 @@ class model {
     if (from == to) return -1;
     int best = -1;
     std::vector<int> path{to};
-    std::vector<bool> on(objects_.size());
+    std::vector<bool> on(classes_.size());
     on[static_cast<std::size_t>(to)] = true;
     auto dfs = [&](auto& self) -> void {
       if (best >= 0 && static_cast<int>(path.size()) - 1 >= best) return;
@@ -354,13 +480,14 @@ class model {
         if (strong(path, closing)) best = static_cast<int>(path.size()) - 1;
         return;
       }
-      for (const auto& [key, kinds] : edges_) {
-        if (key.first != at || on[static_cast<std::size_t>(key.second)]) continue;
-        on[static_cast<std::size_t>(key.second)] = true;
-        path.push_back(key.second);
+      for (auto e = edges_.lower_bound({at, 0}); e != edges_.end() && e->first.first == at; ++e) {
+        const int next = e->first.second;
+        if (on[static_cast<std::size_t>(next)]) continue;
+        on[static_cast<std::size_t>(next)] = true;
+        path.push_back(next);
         self(self);
         path.pop_back();
-        on[static_cast<std::size_t>(key.second)] = false;
+        on[static_cast<std::size_t>(next)] = false;
       }
     };
     dfs(dfs);
@@ -368,9 +495,11 @@ class model {
   }
 
   std::vector<object> objects_;
+  std::vector<class_info> classes_;
+  std::map<std::pair<int, int>, int> subclasses_;  // (class, sub) -> class
   std::vector<std::vector<entry>> held_;
+  std::vector<std::vector<std::vector<int>>> groups_;  // per thread: live lock_all() guards
   std::vector<int> excl_, readers_;  // the fake underlying locks' counts
-  std::vector<bool> completion_;     // waited for or signalled while holding something
   std::map<std::pair<int, int>, std::uint8_t> edges_;
   // Dependencies that closed a cycle: the first kind seen, and the shortest path then.
   std::map<std::pair<int, int>, std::pair<std::uint8_t, int>> rejected_;

@@ -3,8 +3,8 @@
 // (driver.cpp) and the libFuzzer target (fuzz_target.cpp).
 //
 // Real: every object is a lockorder::mutex / shared_mutex / completion over a fake,
-// never-blocking lock, with a class of its own (lockorder::own_class, named "L3" or
-// "C3"). Each virtual thread is a real, persistent std::thread (virtual thread 0 is the
+// never-blocking lock, of its family's static class (shared by several locks) or with a
+// class of its own (lockorder::own_class, named "L3" or "C3"). Each virtual thread is a real, persistent std::thread (virtual thread 0 is the
 // caller) that runs its operations when handed the baton, one thread at a time: the
 // held stacks are the validator's real per-thread ones, and the run is deterministic.
 // Between sequences the validator is reset (lockorder/detail/testing.hpp).
@@ -19,10 +19,13 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <utility>
@@ -66,18 +69,35 @@ namespace fuzz {
 
 // ---- the objects, behind one interface ------------------------------------------------
 
+// A lock_all() guard, kept until its unlock_group (or the end of the run).
+struct guard_base {
+  virtual ~guard_base() = default;
+};
+template <class G>
+struct guard_holder final : guard_base {
+  G g;
+  template <class F>
+  explicit guard_holder(F&& take) : g(take()) {}  // guaranteed elision: G is not movable here
+};
+
 struct object_base {
   virtual ~object_base() = default;
-  virtual void exec(op_kind k, bool shared, bool& tried) = 0;
+  virtual void exec(const op& o, bool& tried) = 0;
+  /// lockorder::unlocked().lock_all(*this, others...): members of this object's type.
+  virtual std::unique_ptr<guard_base> lock_all(object_base* const* others, std::size_t n) = 0;
 };
 
 template <class M>
 struct lock_object final : object_base {
   M m;
   explicit lock_object(const char* name) : m(lockorder::own_class_t{name}) {}
-  void exec(op_kind k, bool shared, bool& tried) override {
+  lock_object() = default;  // the type's static class, shared
+  void exec(const op& o, bool& tried) override {
+    const op_kind k = o.kind;
+    const bool shared = o.shared;
     switch (k) {
       case op_kind::lock: m.lock(); break;
+      case op_kind::lock_nested: m.lock_nested(o.sub); break;
       case op_kind::try_lock: tried = m.try_lock(); break;
       case op_kind::might_lock: m.might_lock(); break;
       case op_kind::unlock:
@@ -94,6 +114,21 @@ struct lock_object final : object_base {
         break;
     }
   }
+  std::unique_ptr<guard_base> lock_all(object_base* const* others, std::size_t n) override {
+    auto& b = n > 0 ? peer(others[0]) : m;
+    auto& c = n > 1 ? peer(others[1]) : m;
+    auto make = [](auto take) -> std::unique_ptr<guard_base> {
+      return std::make_unique<guard_holder<decltype(take())>>(take);
+    };
+    if (n == 0) return make([&] { return lockorder::unlocked().lock_all(m); });
+    if (n == 1) return make([&] { return lockorder::unlocked().lock_all(m, b); });
+    return make([&] { return lockorder::unlocked().lock_all(m, b, c); });
+  }
+  static M& peer(object_base* o) {
+    auto* p = dynamic_cast<lock_object*>(o);
+    if (!p) std::abort();  // normalize() keeps only members of one type
+    return p->m;
+  }
 };
 
 template <class C>
@@ -101,8 +136,8 @@ struct completion_object final : object_base {
   lockorder::completion<C> c;
   // Completed for good at once, with nothing held (not recorded): waits never block.
   explicit completion_object(const char* name) : c(lockorder::own_class_t{name}) { c.complete_all(); }
-  void exec(op_kind k, bool, bool&) override {
-    switch (k) {
+  void exec(const op& o, bool&) override {
+    switch (o.kind) {
       case op_kind::wait: c.wait(); break;
       case op_kind::wait_for: (void)c.wait_for(std::chrono::seconds(0)); break;
       case op_kind::complete: c.complete(); break;
@@ -110,27 +145,45 @@ struct completion_object final : object_base {
       default: break;
     }
   }
+  std::unique_ptr<guard_base> lock_all(object_base* const*, std::size_t) override { return nullptr; }
 };
 
+// The objects of a run live in one arena, in index order: lock_all() orders the members
+// of a group by address, and the model by index.
+inline constexpr std::size_t max_objects = 12, object_slot = 256;
+struct arena_delete {
+  void operator()(object_base* p) const { p->~object_base(); }
+};
+using object_ptr = std::unique_ptr<object_base, arena_delete>;
+
+template <class T>
+object_ptr make_in(void* slot, const object& o, const char* name) {
+  static_assert(sizeof(T) <= object_slot && alignof(T) <= alignof(std::max_align_t));
+  if (o.shared_class && is_lock(o)) {
+    if constexpr (requires { T(); }) return object_ptr(new (slot) T());
+  }
+  return object_ptr(new (slot) T(name));
+}
+
 template <class C>
-std::unique_ptr<object_base> make_object(obj_kind k, const char* name) {
-  switch (k) {
-    case obj_kind::mutex: return std::make_unique<lock_object<lockorder::mutex<C, fake_lock>>>(name);
-    case obj_kind::rw: return std::make_unique<lock_object<lockorder::shared_mutex<C, fake_rw>>>(name);
+object_ptr make_object(void* slot, const object& o, const char* name) {
+  switch (o.kind) {
+    case obj_kind::mutex: return make_in<lock_object<lockorder::mutex<C, fake_lock>>>(slot, o, name);
+    case obj_kind::rw: return make_in<lock_object<lockorder::shared_mutex<C, fake_rw>>>(slot, o, name);
     case obj_kind::rw_recursive:
-      return std::make_unique<lock_object<lockorder::shared_mutex<C, fake_rw_recursive>>>(name);
-    case obj_kind::completion: return std::make_unique<completion_object<C>>(name);
+      return make_in<lock_object<lockorder::shared_mutex<C, fake_rw_recursive>>>(slot, o, name);
+    case obj_kind::completion: return make_in<completion_object<C>>(slot, o, name);
   }
   return nullptr;
 }
 
-inline std::unique_ptr<object_base> make_object(const object& o, const char* name) {
+inline object_ptr make_object(void* slot, const object& o, const char* name) {
   switch (o.family) {
-    case 0: return make_object<fz_free>(o.kind, name);
-    case 1: return make_object<fz_l10>(o.kind, name);
-    case 2: return make_object<fz_l20>(o.kind, name);
-    case 3: return make_object<fz_l20b>(o.kind, name);
-    default: return make_object<fz_l30>(o.kind, name);
+    case 0: return make_object<fz_free>(slot, o, name);
+    case 1: return make_object<fz_l10>(slot, o, name);
+    case 2: return make_object<fz_l20>(slot, o, name);
+    case 3: return make_object<fz_l20b>(slot, o, name);
+    default: return make_object<fz_l30>(slot, o, name);
   }
 }
 
@@ -208,9 +261,13 @@ inline std::string describe(const std::vector<verdict>& vs) {
 inline std::string describe(const sequence& s, const op& o) {
   static const char* const names[] = {"lock", "lock_shared", "try_lock", "try_lock_shared",
                                       "unlock", "might_lock", "might_lock_shared", "wait",
-                                      "wait_for", "complete", "complete_all"};
-  std::string r = "T" + std::to_string(o.thread) + " " + names[static_cast<int>(o.kind)] + " " +
-                  object_name(s.objects, o.obj);
+                                      "wait_for", "complete", "complete_all", "lock_nested",
+                                      "lock_all", "unlock_group"};
+  std::string r = "T" + std::to_string(o.thread) + " " + names[static_cast<int>(o.kind)];
+  if (o.kind == op_kind::unlock_group) return r;
+  r += " " + object_name(s.objects, o.obj);
+  for (std::uint8_t i = 0; i < o.n_more; ++i) r += " " + object_name(s.objects, o.more[i]);
+  if (o.kind == op_kind::lock_nested) r += " /" + std::to_string(o.sub);
   if (o.kind == op_kind::unlock && o.shared) r += " (unlock_shared)";
   return r;
 }
@@ -220,7 +277,7 @@ inline std::string describe(const sequence& s) {
   std::string r = "threads " + std::to_string(s.threads) + "; objects:";
   for (std::size_t i = 0; i < s.objects.size(); ++i)
     r += " " + object_name(s.objects, i) + "=" + kinds[static_cast<int>(s.objects[i].kind)] + "(" +
-         families[s.objects[i].family].name + ")";
+         (s.objects[i].shared_class && is_lock(s.objects[i]) ? "class " : "own, ") + families[s.objects[i].family].name + ")";
   r += "\n";
   for (std::size_t i = 0; i < s.ops.size(); ++i)
     r += "  " + std::to_string(i) + ": " + describe(s, s.ops[i]) + "\n";
@@ -271,8 +328,11 @@ class replayer {
     names_.clear();
     for (std::size_t i = 0; i < s.objects.size(); ++i) names_.push_back(object_name(s.objects, i));
     objects_.clear();
+    if (s.objects.size() > max_objects) std::abort();
     for (std::size_t i = 0; i < s.objects.size(); ++i)
-      objects_.push_back(make_object(s.objects[i], names_[i].c_str()));
+      objects_.push_back(make_object(arena_ + i * object_slot, s.objects[i], names_[i].c_str()));
+    guards_.clear();
+    guards_.resize(s.threads);
 
     model m(s);
     outcome res;
@@ -281,7 +341,7 @@ class replayer {
       bool model_tried = false, tried = false;
       std::vector<verdict> want = m.step(o, &model_tried);
       if (index == inject) want.push_back({k_recursive, {"injected"}});
-      objects_[o.obj]->exec(o.kind, o.shared, tried);
+      exec(o, tried);
       const std::vector<std::string> held = lockorder::detail::rt::held_classes_for_testing();
       std::string why = compare(m, want);
       if (why.empty() && (o.kind == op_kind::try_lock || o.kind == op_kind::try_lock_shared) &&
@@ -316,7 +376,12 @@ class replayer {
       index += cleanup.size();
     }
     // Teardown: nothing is held any more, so destroying reports nothing. (After a failed
-    // run, records left on other threads are dropped by the next run's reset.)
+    // run, guards still alive are dropped on their threads, and records left on other
+    // threads by the next run's reset.)
+    for (unsigned t = 0; t < s.threads; ++t)
+      if (!guards_[t].empty()) pool_.run_on(t, [&] {
+          while (!guards_[t].empty()) guards_[t].pop_back();
+        });
     objects_.clear();
     if (res.ok) {
       std::string why = compare(m, {});
@@ -326,6 +391,20 @@ class replayer {
   }
 
  private:
+  // Runs one op on the calling (virtual) thread o.thread.
+  void exec(const op& o, bool& tried) {
+    auto& guards = guards_[o.thread];
+    if (o.kind == op_kind::unlock_group) {
+      if (!guards.empty()) guards.pop_back();
+    } else if (o.kind == op_kind::lock_all) {
+      object_base* others[2] = {};
+      for (std::uint8_t i = 0; i < o.n_more; ++i) others[i] = objects_[o.more[i]].get();
+      guards.push_back(objects_[o.obj]->lock_all(others, o.n_more));
+    } else {
+      objects_[o.obj]->exec(o, tried);
+    }
+  }
+
   static std::string list(const std::vector<std::string>& v) {
     std::string s = " [";
     for (const auto& x : v) s += (s.size() > 2 ? " " : "") + x;
@@ -358,8 +437,14 @@ class replayer {
         case lockorder::report_kind::order_violation:
           if (!r.chain.empty()) v.classes = {r.chain[0].from.class_name, r.chain[0].to.class_name};
           break;
-        case lockorder::report_kind::recursive_lock:
+        case lockorder::report_kind::recursive_lock:  // which case: the message says
+          v.classes = {r.acquiring.class_name,
+                       r.message.find("while holding this very lock") != std::string::npos ? same_lock
+                       : r.message.find("takes a second lock of class") != std::string::npos ? second_lock
+                                                                                            : r.message};
+          break;
         case lockorder::report_kind::bad_unlock: v.classes = {r.acquiring.class_name}; break;
+        case lockorder::report_kind::stale_context: break;
         default: v.classes = {r.message}; break;
       }
       have.push_back(std::move(v));
@@ -373,7 +458,9 @@ class replayer {
   std::mutex m_;
   std::vector<lockorder::report> got_;
   std::vector<std::string> names_;
-  std::vector<std::unique_ptr<object_base>> objects_;
+  alignas(std::max_align_t) unsigned char arena_[max_objects * object_slot];
+  std::vector<object_ptr> objects_;  // in arena_, in index order
+  std::vector<std::vector<std::unique_ptr<guard_base>>> guards_;  // per thread, oldest first
   std::array<unsigned long long, 8> seen_{};
   thread_pool pool_;  // last: its threads end first
 };

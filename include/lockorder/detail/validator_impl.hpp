@@ -573,8 +573,35 @@ inline bool pool_frames(validator_state& v, void* const* frames, std::size_t n,
 }
 
 // Under big_lock: checks entry `e` against the thread's held entries and records edges.
-// `check_instances`: set when e's class is held already where the same instance would be
-// an AA (see instance_check_key).
+// First held entry of e's lock_all() group (entries from there up share the group), or
+// n (e's index) when e is not a group member.
+inline std::uint32_t group_start(const thread_state& t, const held_entry& e,
+                                 std::uint32_t n) noexcept {
+  if (!(e.mode & mode_group_next)) return n;
+  std::uint32_t group = n ? n - 1 : 0;
+  while (group > 0 && (t.held[group].mode & mode_group_next)) --group;
+  return group;
+}
+
+// Held entries that e may deadlock on as AA: held[i] is of e's class, not exempt
+// (another member of e's lock_all() group, another lock taken by a try-lock, a recursive
+// reader over a recursive reader), and not released by e (a condvar wait's own mutex).
+// A completion signalled inside its signalling section is no AA: none for mode_complete.
+inline std::uint32_t aa_checked(const held_entry& e, std::uint32_t n) noexcept {
+  if (e.mode & mode_complete) return 0;
+  return e.mode & mode_skip_top && n > 0 ? n - 1 : n;
+}
+inline bool aa_candidate(const held_entry& h, std::uint32_t i, const held_entry& e,
+                         std::uint32_t group) noexcept {
+  if (h.cls != e.cls) return false;
+  const bool other = h.instance != e.instance;
+  if (other && (i >= group || (e.mode & mode_try))) return false;
+  return !((e.mode & mode_kind_mask) == mode_recursive_read &&
+           (h.mode & mode_kind_mask) == mode_recursive_read);
+}
+
+// `check_instances`: set when e's class is held already, so that which locks are held,
+// not only their classes, decides whether e is an AA (see instance_check_key).
 inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
                             stack_capture& stack, std::vector<report>& out,
                             bool& check_instances) {
@@ -583,12 +610,7 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
   const class_entry& ec = v.cls[e.cls];
   const bool is_try = e.mode & mode_try;
   const bool e_reader = (e.mode & mode_kind_mask) == mode_recursive_read;
-  // First entry of e's lock_all() group (entries from there up share the group).
-  std::uint32_t group = n;
-  if (e.mode & mode_group_next) {
-    group = n ? n - 1 : 0;
-    while (group > 0 && (t.held[group].mode & mode_group_next)) --group;
-  }
+  const std::uint32_t group = group_start(t, e, n);
   auto acquiring_info = [&] {
     return make_lock_info(v, e.cls, e.mode, e.instance,
                           make_site(e.loc, e.pc, e.ret, stack.frames(),
@@ -601,17 +623,20 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
   const std::uint32_t below = e.mode & mode_skip_top && group > 0 ? group - 1 : group;
 
   // 1. The same class again: AA on this very lock, or possible recursive locking. (A
-  //    completion may be signalled while held: its signalling section.)
-  const std::uint32_t checked = e.mode & mode_skip_top && n > 0 ? n - 1 : n;
-  for (std::uint32_t i = 0; i < checked && !is_complete; ++i) {
-    const held_entry& h = t.held[i];
-    if (h.cls == e.cls && !(e_reader && (h.mode & mode_kind_mask) == mode_recursive_read))
-      check_instances = true;
-    // lock_all() members may share a class, but never an instance: lock_all(a, a).
-    if (h.cls != e.cls || (i >= group && h.instance != e.instance)) continue;
-    if (e_reader && (h.mode & mode_kind_mask) == mode_recursive_read) continue;
-    if (is_try && h.instance != e.instance) continue;
-    if (!first_report(v, report_kind::recursive_lock, e.cls, h.instance == e.instance)) continue;
+  //    completion may be signalled while held: its signalling section.) The very lock
+  //    first: that one deadlocks now, whatever other lock of the class is held too.
+  const std::uint32_t checked = aa_checked(e, n);
+  for (std::uint32_t i = 0; i < n; ++i) check_instances |= t.held[i].cls == e.cls;
+  std::uint32_t aa = checked;
+  for (int pass = 0; pass < 2 && aa == checked; ++pass)
+    for (std::uint32_t i = 0; i < checked && aa == checked; ++i) {
+      const bool same = t.held[i].instance == e.instance;
+      if (same == (pass == 0) && aa_candidate(t.held[i], i, e, group) &&
+          first_report(v, report_kind::recursive_lock, e.cls, same))
+        aa = i;
+    }
+  if (aa != checked) {
+    const held_entry& h = t.held[aa];
     report r = base_report(v, t, report_kind::recursive_lock, n);
     r.has_acquiring = true;
     r.acquiring = acquiring_info();
@@ -625,7 +650,6 @@ inline void validate_locked(validator_state& v, thread_state& t, held_entry& e,
               " while holding one; if the nesting is deliberate, take it with lock_nested(N) or "
               "lock_all(), else two threads doing this in opposite orders deadlock.";
     out.push_back(std::move(r));
-    break;
   }
 
   // 2. Declared levels: reported at once, even before any cycle exists. Locks held when
@@ -859,13 +883,14 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
   switch (chain_known(t, e.key)) {
     case chain_state::known:
       return;
-    case chain_state::check_instances: {  // validate again only if this very lock is held
+    case chain_state::check_instances: {
+      // Validate again only when a held lock of e's class makes it an AA: a program
+      // already reported for it (lock_all() groups and try-locks stay on this path).
       const std::uint32_t n = static_cast<std::uint32_t>(&e - t.held);
-      const bool e_reader = (e.mode & mode_kind_mask) == mode_recursive_read;
+      const std::uint32_t group = group_start(t, e, n), checked = aa_checked(e, n);
       bool again = false;
-      for (std::uint32_t i = 0; i < n && !again; ++i)
-        again = t.held[i].instance == e.instance &&
-                !(e_reader && (t.held[i].mode & mode_kind_mask) == mode_recursive_read);
+      for (std::uint32_t i = 0; i < checked && !again; ++i)
+        again = aa_candidate(t.held[i], i, e, group);
       if (!again) return;
       break;
     }
