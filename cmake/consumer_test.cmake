@@ -1,23 +1,71 @@
-# Installs lockorder into a fresh prefix and builds tests/consumer against it.
-# Arguments: BUILD_DIR (lockorder's build), SOURCE_DIR, WORK, CXX.
+# A user project built against lockorder, one way per MODE:
+#   find_package      install into a fresh prefix; tests/consumer finds it (CMake package)
+#   pkg_config        install into a fresh prefix; tests/consumer/main.cpp compiled with
+#                     `pkg-config --cflags --libs lockorder` for that prefix
+#   add_subdirectory  tests/consumer_subdir adds lockorder's source tree (not top level:
+#                     lockorder must generate none of its tests, examples or tools)
+# Then the program runs and must say which way it was built.
+# Arguments: MODE, BUILD_DIR (lockorder's build, for the installs), SOURCE_DIR, WORK, CXX.
+
+# Runs a command; stops with `what` and the command's output if it fails.
+function(step what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed:\n${out}${err}")
+  endif()
+  set(step_output "${out}" PARENT_SCOPE)
+endfunction()
+
 file(REMOVE_RECURSE ${WORK})
-execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK}/prefix
-                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "install failed: ${err}")
+if(MODE STREQUAL "add_subdirectory")
+  step("configuring the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer_subdir
+       -B ${WORK}/build -DCMAKE_CXX_COMPILER=${CXX} -DLOCKORDER_SOURCE_DIR=${SOURCE_DIR})
+  foreach(dir tests examples tools)
+    if(EXISTS ${WORK}/build/lockorder/${dir})
+      message(FATAL_ERROR "lockorder generated its ${dir}/ inside the consumer's build")
+    endif()
+  endforeach()
+  step("building the consumer" ${CMAKE_COMMAND} --build ${WORK}/build)
+  set(program ${WORK}/build/consumer)
+  set(expect "lockorder as a subdirectory")
+elseif(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg_config")
+  step("installing lockorder" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK}/prefix)
+  set(expect "installed lockorder")
+  if(MODE STREQUAL "find_package")
+    step("configuring the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer
+         -B ${WORK}/build -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${WORK}/prefix)
+    step("building the consumer" ${CMAKE_COMMAND} --build ${WORK}/build)
+    set(program ${WORK}/build/consumer)
+  else()
+    find_program(PKG_CONFIG NAMES pkg-config pkgconf)
+    if(NOT PKG_CONFIG)
+      message(FATAL_ERROR "pkg-config not found: install it (Debian: pkgconf; scripts/deps.sh does)")
+    endif()
+    set(ENV{PKG_CONFIG_PATH} ${WORK}/prefix/share/pkgconfig)
+    step("pkg-config --cflags --libs lockorder (PKG_CONFIG_PATH=${WORK}/prefix/share/pkgconfig)"
+         ${PKG_CONFIG} --cflags --libs lockorder)
+    set(flags "${step_output}")
+    # The include directory must be the fresh prefix's, whatever prefix the build configured.
+    file(REAL_PATH ${WORK}/prefix/include want)
+    string(REGEX MATCH "-I[^ ]+" include_flag "${flags}")
+    string(REGEX REPLACE "^-I" "" include_dir "${include_flag}")
+    if(NOT include_dir OR NOT IS_DIRECTORY "${include_dir}")
+      message(FATAL_ERROR "pkg-config gave no existing include directory: ${flags}")
+    endif()
+    file(REAL_PATH ${include_dir} got)
+    if(NOT got STREQUAL want)
+      message(FATAL_ERROR "pkg-config points at ${got}, not at the prefix ${want}: ${flags}")
+    endif()
+    separate_arguments(flags UNIX_COMMAND "${flags}")
+    step("compiling the consumer with pkg-config's flags"
+         ${CXX} ${SOURCE_DIR}/tests/consumer/main.cpp ${flags} -o ${WORK}/consumer)
+    set(program ${WORK}/consumer)
+  endif()
+else()
+  message(FATAL_ERROR "consumer_test.cmake: unknown MODE '${MODE}'")
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK}/build
-                        -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${WORK}/prefix
-                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "configuring the consumer failed:\n${out}${err}")
-endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/build
-                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "building the consumer failed:\n${out}${err}")
-endif()
-execute_process(COMMAND ${WORK}/build/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out)
-if(NOT rc EQUAL 0 OR NOT out MATCHES "installed lockorder")
+execute_process(COMMAND ${program} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "${expect}")
   message(FATAL_ERROR "the consumer did not run: ${out}")
 endif()

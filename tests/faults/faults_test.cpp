@@ -73,6 +73,13 @@ std::string stderr_of(F&& f) {
   return ss.str();
 }
 
+// Takes `outer` then `inner` through std RAII: teaches the validator outer -> inner.
+template <class A, class B>
+void nest(A& outer, B& inner) {
+  std::lock_guard g1(outer);
+  std::lock_guard g2(inner);
+}
+
 }  // namespace
 
 LOCKORDER_CLASS(rh_a);
@@ -88,14 +95,8 @@ TEST_CASE("a report handler that takes a lock leaves the held stack intact") {
     std::lock_guard g(log);  // runs while `a` below is being validated
     kinds.push_back(r.kind);
   });
-  {
-    std::lock_guard g1(a);
-    std::lock_guard g2(b);
-  }
-  {
-    std::lock_guard gb(b);
-    std::lock_guard ga(a);  // closes b -> a: the handler runs, takes `log`
-  }
+  nest(a, b);
+  nest(b, a);  // closes b -> a: the handler runs, takes `log`
   // The handler's lock went above the entry being pushed: both unlocks find their own
   // records, so there is no bad_unlock.
   REQUIRE(kinds.size() == 1);
@@ -216,14 +217,8 @@ TEST_CASE("fork() while another thread holds the validator's lock: the child val
     });
     static lockorder::mutex<fork_a> a;
     static lockorder::mutex<fork_b> b;
-    {
-    std::lock_guard g1(a);
-    std::lock_guard g2(b);
-  }
-    {
-      std::lock_guard gb(b);
-      std::lock_guard ga(a);
-    }
+    nest(a, b);
+    nest(b, a);
     _exit(cycles.load() == 1 ? 0 : 2);
   }
   REQUIRE(pid > 0);
@@ -255,14 +250,8 @@ TEST_CASE("allocation failure inside the validator: said once, the program goes 
   static lockorder::mutex<oom_b> b;
   static lockorder::mutex<oom_c> c;
   static lockorder::mutex<oom_d> d;
-  {
-    std::lock_guard g1(a);
-    std::lock_guard g2(b);
-  }
-  {
-    std::lock_guard g1(c);
-    std::lock_guard g2(d);
-  }
+  nest(a, b);
+  nest(c, d);
 
   SECTION("log mode: rendering the report fails") {
     lockorder::set_report_mode(lockorder::report_mode::log);
@@ -289,14 +278,8 @@ TEST_CASE("allocation failure inside the validator: said once, the program goes 
     // The held stack is intact (no bad_unlock), and the validator still reports.
     static lockorder::mutex<oom_a> a2(lockorder::own_class);
     static lockorder::mutex<oom_b> b2(lockorder::own_class);
-    {
-    std::lock_guard g1(a2);
-    std::lock_guard g2(b2);
-  }
-    {
-      std::lock_guard gb(b2);
-      std::lock_guard ga(a2);
-    }
+    nest(a2, b2);
+    nest(b2, a2);
     CHECK(reports.count(lockorder::report_kind::circular_dependency) == 1);
     CHECK(reports.size() == 1);
   }
