@@ -404,22 +404,22 @@ inline std::uint32_t register_class(std::string_view name, bool numbered, level_
   std::vector<report> reports;
   std::uint32_t id = 0;
   {
-  tables_lock lock(t);
-  if (publish) id = publish->load(std::memory_order_relaxed);
-  if (!id) {
-    char buf[64];
-    if (numbered) {
-      std::snprintf(buf, sizeof buf, "%.*s#%u", static_cast<int>(name.size()), name.data(),
-                    v->classes + 1);
-      name = buf;
-    }
-    id = add_class_locked(*v, name, level, ranked, 0, 0, family);
-    if (!id) try {
-        say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
-      } catch (...) {
+    tables_lock lock(t);
+    if (publish) id = publish->load(std::memory_order_relaxed);
+    if (!id) {
+      char buf[64];
+      if (numbered) {
+        std::snprintf(buf, sizeof buf, "%.*s#%u", static_cast<int>(name.size()), name.data(),
+                      v->classes + 1);
+        name = buf;
       }
-    if (publish && id) publish->store(id, std::memory_order_release);
-  }
+      id = add_class_locked(*v, name, level, ranked, 0, 0, family);
+      if (!id) try {
+          say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
+        } catch (...) {
+        }
+      if (publish && id) publish->store(id, std::memory_order_release);
+    }
   }
   deliver_all(reports, false);
   return id;
