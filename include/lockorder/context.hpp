@@ -63,10 +63,11 @@ template <class... H> context<H...> as_context(const context<H...>&);
 template <class T>
 using context_of_t = decltype(as_context(std::declval<const std::remove_cvref_t<T>&>()));
 
-// The diagnose_*() functions below are never called: callers ask for the type of a call
-// (`static_assert(std::is_void_v<decltype(diagnose_x<...>())>)`), which instantiates the
-// body to deduce it, and so raises its one error, while nothing is emitted (at -O0 a call
-// would be one more function per acquisition; compile time is a feature).
+// The diagnose_*() functions below are never called: LOCKORDER_DIAGNOSE asks for the type
+// of a call, which instantiates the body to deduce it, and so raises its one error, while
+// nothing is emitted (at -O0 a call would be one more function per acquisition; compile
+// time is a feature). Undefined at the end of this file.
+#define LOCKORDER_DIAGNOSE(...) static_assert(std::is_void_v<decltype(__VA_ARGS__)>)
 
 // Raises the one compile error that explains why E may not be taken while Held are.
 template <class E, class... Held>
@@ -224,15 +225,16 @@ class context {
 
   /// Takes `m` exclusively. Compiles only if its class may follow every held class.
   template <class L>
-  [[gnu::always_inline]] [[nodiscard]] auto lock(L& m, std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] [[nodiscard]] auto lock(
+      L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<impl::lock_class_t<L>, false, false>(m, site);
   }
 
   /// Takes `m` shared (a reader). Same order rules as lock().
   template <class L>
-  [[gnu::always_inline]] [[nodiscard]] auto lock_shared(L& m,
-                                 std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] [[nodiscard]] auto lock_shared(
+      L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<shared<impl::lock_class_t<L>>, true, false>(m, site);
   }
@@ -240,8 +242,8 @@ class context {
   /// Takes `m` as nesting subclass N of its class (lockdep's mutex_lock_nested): the same
   /// class may be held again if each nesting uses a higher subclass.
   template <unsigned N, class L>
-  [[gnu::always_inline]] [[nodiscard]] auto lock_nested(L& m,
-                                 std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] [[nodiscard]] auto lock_nested(
+      L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<nested<impl::lock_class_t<L>, N>, false, false>(m, site);
   }
@@ -251,15 +253,16 @@ class context {
   // ACQUIRE, not TRY_ACQUIRE: clang 16 cannot tie a try-acquire to a returned guard's
   // operator bool, so the analysis takes the guard as holding m (docs/api.md).
   template <class L>
-  [[gnu::always_inline]] [[nodiscard]] auto try_lock(L& m, std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] [[nodiscard]] auto try_lock(
+      L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<tried<impl::lock_class_t<L>>, false, true>(m, site);
   }
 
   /// try_lock() for a shared acquisition.
   template <class L>
-  [[gnu::always_inline]] [[nodiscard]] auto try_lock_shared(L& m,
-                                     std::source_location site = std::source_location::current())
+  [[gnu::always_inline]] [[nodiscard]] auto try_lock_shared(
+      L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return take<tried<shared<impl::lock_class_t<L>>>, true, true>(m, site);
   }
@@ -276,7 +279,7 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void wait(W& c, std::source_location site = std::source_location::current()) {
-    static_assert(std::is_void_v<decltype(impl::diagnose_wait<true, typename W::class_type, Held...>())>);
+    LOCKORDER_DIAGNOSE(impl::diagnose_wait<true, typename W::class_type, Held...>());
     check_current(site);
     c.wait(site);
   }
@@ -285,7 +288,7 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void complete(W& c, std::source_location site = std::source_location::current()) {
-    static_assert(std::is_void_v<decltype(impl::diagnose_wait<false, typename W::class_type, Held...>())>);
+    LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
     check_current(site);
     c.complete(site);
   }
@@ -294,7 +297,7 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void complete_all(W& c, std::source_location site = std::source_location::current()) {
-    static_assert(std::is_void_v<decltype(impl::diagnose_wait<false, typename W::class_type, Held...>())>);
+    LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
     check_current(site);
     c.complete_all(site);
   }
@@ -322,10 +325,10 @@ class context {
   template <class E, bool Shared, bool Try, class L>
   [[gnu::always_inline]] auto take(L& m, const std::source_location& site) {
     if constexpr (!impl::acceptable_lock<L, Shared>) {
-      static_assert(std::is_void_v<decltype(impl::diagnose_lock_type<L, Shared>())>);
+      LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());
       return context<Held...>{};
     } else {
-      if constexpr (!Try) static_assert(std::is_void_v<decltype(impl::diagnose_acquire<E, Held...>())>);
+      if constexpr (!Try) LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());
       return guard<L, Held..., E>(enter(site), m, site);
     }
   }
@@ -333,9 +336,9 @@ class context {
   template <class E, bool Shared, class L>
   void note_might(L& m, const std::source_location& site) {
     if constexpr (!impl::acceptable_lock<L, Shared>) {
-      static_assert(std::is_void_v<decltype(impl::diagnose_lock_type<L, Shared>())>);
+      LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());
     } else {
-      static_assert(std::is_void_v<decltype(impl::diagnose_acquire<E, Held...>())>);
+      LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());
       check_current(site);
 #if LOCKORDER_RUNTIME
       if constexpr (Shared) m.might_lock_shared(site);
@@ -625,15 +628,15 @@ template <class... L>
 auto context<Held...>::lock_all(L&... m) {
   constexpr std::size_t bad_type = impl::first_false<impl::acceptable_lock<L, false>...>();
   if constexpr (bad_type < sizeof...(L)) {
-    static_assert(std::is_void_v<decltype(impl::diagnose_lock_type<impl::type_at_t<bad_type, L...>, false>())>);
+    LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<impl::type_at_t<bad_type, L...>, false>());
     return context<Held...>{};
   } else {
     constexpr std::size_t bad = impl::first_false<
         impl::acquire_ok<context<Held...>, impl::lock_class_t<L>>::value...>();
     if constexpr (impl::mixed_unranked_v<impl::lock_class_t<L>...>)
-      static_assert(std::is_void_v<decltype(impl::diagnose_mixed_unranked<impl::lock_class_t<L>...>())>);
+      LOCKORDER_DIAGNOSE(impl::diagnose_mixed_unranked<impl::lock_class_t<L>...>());
     else if constexpr (bad < sizeof...(L))
-      static_assert(std::is_void_v<decltype(impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>())>);
+      LOCKORDER_DIAGNOSE(impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>());
     const auto site = std::source_location::current();
     return group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>(
         enter(site), std::tie(m...), site);
@@ -654,3 +657,5 @@ struct context_access {
 }  // namespace impl
 
 LOCKORDER_NAMESPACE_END
+
+#undef LOCKORDER_DIAGNOSE

@@ -81,7 +81,7 @@ struct spin_lock {
 
 inline constexpr std::size_t held_frames = 6;
 
-// One held lock. The hot path writes the first six fields only; frames are filled on
+// One held lock. The hot path writes the fields up to `ret` only; frames are filled on
 // the slow path (validation, or LOCKORDER_STACKTRACE=1) and flagged by mode_frames, so
 // a cached acquisition never touches them. 128 bytes: indexing is a shift.
 struct alignas(64) held_entry {

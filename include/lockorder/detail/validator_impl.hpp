@@ -833,8 +833,8 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
 template <class Build>
 void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&& build,
                    bool quiet = false) {
-  std::vector<report> reports;
   if (t.in_tables) return;  // a signal handler, interrupting this thread's validator
+  std::vector<report> reports;
   {
     tables_lock lock(t);
     try {
