@@ -56,7 +56,7 @@ template <class T, class E>
 struct acquire_ok;
 template <class... H, class E>
 struct acquire_ok<context<H...>, E>
-    : std::bool_constant<check_acquire<E, H...>().kind == check_kind::ok> {};
+    : std::bool_constant<acquire_ok_v<E, H...>> {};
 
 // The context type a (possibly derived) object presents.
 template <class... H> context<H...> as_context(const context<H...>&);
@@ -279,7 +279,8 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void wait(W& c, std::source_location site = std::source_location::current()) {
-    LOCKORDER_DIAGNOSE(impl::diagnose_wait<true, typename W::class_type, Held...>());
+    if constexpr (!impl::wait_ok_v<true, typename W::class_type, Held...>)
+      LOCKORDER_DIAGNOSE(impl::diagnose_wait<true, typename W::class_type, Held...>());
     check_current(site);
     c.wait(site);
   }
@@ -288,7 +289,8 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void complete(W& c, std::source_location site = std::source_location::current()) {
-    LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
+    if constexpr (!impl::wait_ok_v<false, typename W::class_type, Held...>)
+      LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
     check_current(site);
     c.complete(site);
   }
@@ -297,7 +299,8 @@ class context {
   template <class W>
     requires W::lockorder_completion
   void complete_all(W& c, std::source_location site = std::source_location::current()) {
-    LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
+    if constexpr (!impl::wait_ok_v<false, typename W::class_type, Held...>)
+      LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
     check_current(site);
     c.complete_all(site);
   }
@@ -328,7 +331,8 @@ class context {
       LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());
       return context<Held...>{};
     } else {
-      if constexpr (!Try) LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());
+      if constexpr (!Try && !impl::acquire_ok_v<E, Held...>)
+        LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());
       return guard<L, Held..., E>(enter(site), m, site);
     }
   }
@@ -338,7 +342,8 @@ class context {
     if constexpr (!impl::acceptable_lock<L, Shared>) {
       LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());
     } else {
-      LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());
+      if constexpr (!impl::acquire_ok_v<E, Held...>)
+        LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());
       check_current(site);
 #if LOCKORDER_RUNTIME
       if constexpr (Shared) m.might_lock_shared(site);

@@ -60,56 +60,76 @@ struct check_result {
   std::size_t index = 0;  // the held entry that conflicts
 };
 
-/// Can entry E (class, subclass, mode) be acquired while Held... are held?
+// One held entry as the check sees it: its class's node and its nesting subclass.
+struct held_entry {
+  const class_node* node;
+  const class_facts* facts;
+  unsigned subclass;
+};
+
+/// Can class node `c`, as nesting subclass `sub`, be acquired while held[0..n) are held?
 /// Ranked classes need a level strictly above every held ranked level; the same class
 /// again needs a strictly higher nesting subclass; and no held class may be declared
 /// (after<>, transitively) to come after it. Classes that neither levels nor declared
 /// orders relate are not checked here: their order is the run-time layer's job.
-// The facts a check needs about each held entry, as arrays built by pack expansion: one
-// instantiation per check instead of one per held entry (compile time is a feature).
-template <class C, class... Held>
-struct held_facts {
-  static constexpr std::size_t n = sizeof...(Held);
-  static constexpr bool same[n + 1] = {std::is_same_v<entry_class_t<Held>, C>..., false};
-  static constexpr unsigned subclass[n + 1] = {entry_traits<Held>::subclass..., 0};
-  static constexpr bool ranked[n + 1] = {is_ranked_v<entry_class_t<Held>>..., false};
-  static constexpr level_t level[n + 1] = {level_v<entry_class_t<Held>>..., 0};
-  static constexpr bool declared_after[n + 1] = {declared_before_v<C, entry_class_t<Held>>...,
-                                                 false};
-};
-
-template <class E, class... Held>
-consteval check_result check_acquire() {
-  using T = entry_traits<E>;
-  using C = typename T::class_type;
-  if (T::subclass >= LOCKORDER_MAX_SUBCLASSES) return {check_kind::subclass_range, 0};
-  if (in_declared_cycle_v<C>) return {check_kind::declared_cycle, 0};
-  if (!std::is_void_v<level_conflict_t<C>>) return {check_kind::declared_levels, 0};
-  using F = held_facts<C, Held...>;
+/// Not a template: every acquisition shares this one function (compile time is a feature).
+constexpr check_result check_nodes(const class_node* c, const class_facts* cf, unsigned sub,
+                                   const held_entry* held, std::size_t n) {
+  if (sub >= LOCKORDER_MAX_SUBCLASSES) return {check_kind::subclass_range, 0};
+  if (cf->in_cycle) return {check_kind::declared_cycle, 0};
+  if (cf->contradicts_levels) return {check_kind::declared_levels, 0};
   check_result declared{};
   check_result worst{};
   level_t worst_level = 0;
-  for (std::size_t i = 0; i < F::n; ++i) {
-    if (F::same[i]) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const held_entry& h = held[i];
+    if (h.node == c) {
       if (worst.kind == check_kind::ok || worst.kind == check_kind::order) {
-        if (F::subclass[i] == T::subclass)
+        if (h.subclass == sub)
           worst = {check_kind::same_class, i};
-        else if (F::subclass[i] > T::subclass)
+        else if (h.subclass > sub)
           worst = {check_kind::subclass_order, i};
       }
       continue;
     }
-    if (is_ranked_v<C> && F::ranked[i] && F::level[i] >= level_v<C> &&
+    if (c->ranked && h.node->ranked && h.node->level >= c->level &&
         (worst.kind == check_kind::ok ||
-         (worst.kind == check_kind::order && F::level[i] > worst_level))) {
+         (worst.kind == check_kind::order && h.node->level > worst_level))) {
       worst = {check_kind::order, i};
-      worst_level = F::level[i];
+      worst_level = h.node->level;
     }
-    if (F::declared_after[i] && declared.kind == check_kind::ok)
+    if (declared.kind == check_kind::ok && declared_in(h.facts, c))
       declared = {check_kind::declared_order, i};
   }
   return worst.kind == check_kind::ok ? declared : worst;
 }
+
+template <class... Held>
+inline constexpr held_entry held_entries_v[sizeof...(Held) + 1] = {
+    {&node_v<entry_class_t<Held>>, facts_v<entry_class_t<Held>>, entry_traits<Held>::subclass}...,
+    {nullptr, nullptr, 0}};
+
+/// The check of entry E (class, subclass, mode) against the held set Held.
+template <class E, class... Held>
+consteval check_result check_acquire() {
+  return check_nodes(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>,
+                     entry_traits<E>::subclass,
+                     held_entries_v<Held...>, sizeof...(Held));
+}
+
+/// The check's verdict as a constant: what the acquisition paths test before they
+/// instantiate any diagnostic.
+template <class E, class... Held>
+inline constexpr bool acquire_ok_v = check_acquire<E, Held...>().kind == check_kind::ok;
+
+/// Every held ranked level below (Below) or above (!Below) the class's level: a fold,
+/// tested before find_level_conflict() is instantiated to name the culprit.
+template <bool Below, class W, class... Held>
+inline constexpr bool wait_ok_v =
+    !is_ranked_v<W> ||
+    ((!is_ranked_v<entry_class_t<Held>> ||
+      (Below ? level_v<entry_class_t<Held>> < level_v<W> : level_v<entry_class_t<Held>> > level_v<W>)) &&
+     ...);
 
 /// Every held ranked level below (Below) or above (!Below) the class's level.
 /// Returns the index of the first held entry that breaks it, or sizeof...(Held).
