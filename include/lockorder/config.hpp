@@ -65,6 +65,15 @@
 #else
 #  define LOCKORDER_ABI rt0
 #endif
+// On the bare lock calls of LOCKORDER_RUNTIME=0: always inlined, so no function is
+// emitted per lock class at -O0 (compile time, docs/performance.md#compile-time). With the
+// validator on, inlining is left to the compiler.
+#if LOCKORDER_RUNTIME
+#  define LOCKORDER_RT0_INLINE
+#else
+#  define LOCKORDER_RT0_INLINE [[gnu::always_inline]]
+#endif
+
 #define LOCKORDER_NAMESPACE_BEGIN namespace lockorder { inline namespace LOCKORDER_ABI {
 #define LOCKORDER_NAMESPACE_END } }
 

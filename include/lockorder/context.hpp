@@ -69,6 +69,21 @@ using context_of_t = decltype(as_context(std::declval<const std::remove_cvref_t<
 // time is a feature). Undefined at the end of this file.
 #define LOCKORDER_DIAGNOSE(...) static_assert(std::is_void_v<decltype(__VA_ARGS__)>)
 
+// The body of every single-lock acquisition (lock(), lock_shared(), ...), expanded in
+// place rather than shared as a function template, which would be one more instantiation
+// per acquisition. Checks the lock type, then the order (a try_lock has none to check),
+// then builds the guard. A rejected lock type yields a bare context instead, so its one
+// error is not followed by errors from inside the guard. Undefined at the end of this file.
+#define LOCKORDER_TAKE(E, Shared, Try)                                  \
+  if constexpr (!impl::acceptable_lock<L, Shared>) {                    \
+    LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());          \
+    return context<Held...>{};                                          \
+  } else {                                                              \
+    if constexpr (!Try && !impl::acquire_ok_v<E, Held...>)              \
+      LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());         \
+    return guard<L, Held..., E>(enter(site), m, site);                  \
+  }
+
 // Raises the one compile error that explains why E may not be taken while Held are.
 template <class E, class... Held>
 constexpr auto diagnose_acquire() {
@@ -208,6 +223,41 @@ struct context_depth {};
 
 struct context_access;
 
+// What every context shares, whatever it holds: its depth (LOCKORDER_CHECK_CONTEXT) and
+// the checks on it. Not a template, so no held set instantiates any of it again.
+class context_base {
+ protected:
+  [[gnu::always_inline]] context_base() = default;
+  [[gnu::always_inline]] explicit context_base(context_depth d) : depth_(d) {}
+#if LOCKORDER_CHECK_CONTEXT
+  // A moved-from guard is no context any more: using it is reported as stale.
+  context_base(const context_base&) = default;
+  context_base(context_base&& other) noexcept : depth_(other.depth_) { other.depth_ = {}; }
+  context_base& operator=(const context_base&) = default;
+#endif
+
+  // Checks that this context is the thread's innermost one and opens a child.
+  [[gnu::always_inline]] context_depth enter(const std::source_location& site) {
+#if LOCKORDER_CHECK_CONTEXT
+    return {rt::context_enter(depth_.value, site)};
+#else
+    (void)site;
+    return {};
+#endif
+  }
+  [[gnu::always_inline]] void check_current(const std::source_location& site) {
+#if LOCKORDER_CHECK_CONTEXT
+    rt::context_check(depth_.value, site);
+#else
+    (void)site;
+#endif
+  }
+
+  // No initializer here: context_depth has its own, and without one the defaults stay
+  // trivial when it is empty (no constructor call per held set at -O0).
+  [[no_unique_address]] context_depth depth_;
+};
+
 // Selects group_guard's constructor that keeps the order given (lock_fields()).
 struct in_given_order_t {};
 inline constexpr in_given_order_t in_given_order{};
@@ -217,7 +267,7 @@ inline constexpr in_given_order_t in_given_order{};
 /// A context: the set of classes this thread holds, as a type. Obtain the root with
 /// unlocked(); every other context is a guard returned by one of these functions.
 template <class... Held>
-class context {
+class context : public impl::context_base {
  public:
   /// True when Class is held (in any mode).
   template <class Class>
@@ -228,7 +278,8 @@ class context {
   [[gnu::always_inline]] [[nodiscard]] auto lock(
       L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    return take<impl::lock_class_t<L>, false, false>(m, site);
+    using E = impl::lock_class_t<L>;
+    LOCKORDER_TAKE(E, false, false);
   }
 
   /// Takes `m` shared (a reader). Same order rules as lock().
@@ -236,7 +287,8 @@ class context {
   [[gnu::always_inline]] [[nodiscard]] auto lock_shared(
       L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    return take<shared<impl::lock_class_t<L>>, true, false>(m, site);
+    using E = shared<impl::lock_class_t<L>>;
+    LOCKORDER_TAKE(E, true, false);
   }
 
   /// Takes `m` as nesting subclass N of its class (lockdep's mutex_lock_nested): the same
@@ -245,7 +297,8 @@ class context {
   [[gnu::always_inline]] [[nodiscard]] auto lock_nested(
       L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    return take<nested<impl::lock_class_t<L>, N>, false, false>(m, site);
+    using E = nested<impl::lock_class_t<L>, N>;
+    LOCKORDER_TAKE(E, false, false);
   }
 
   /// Tries to take `m`; never blocks, so it may go against the order. The guard owns the
@@ -256,7 +309,8 @@ class context {
   [[gnu::always_inline]] [[nodiscard]] auto try_lock(
       L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    return take<tried<impl::lock_class_t<L>>, false, true>(m, site);
+    using E = tried<impl::lock_class_t<L>>;
+    LOCKORDER_TAKE(E, false, true);
   }
 
   /// try_lock() for a shared acquisition.
@@ -264,7 +318,8 @@ class context {
   [[gnu::always_inline]] [[nodiscard]] auto try_lock_shared(
       L& m, std::source_location site = std::source_location::current())
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    return take<tried<shared<impl::lock_class_t<L>>>, true, true>(m, site);
+    using E = tried<shared<impl::lock_class_t<L>>>;
+    LOCKORDER_TAKE(E, true, true);
   }
 
   /// Takes several locks as one step. Their levels must all be above every held level;
@@ -319,23 +374,8 @@ class context {
   }
 
  protected:
-  context() = default;
-  [[gnu::always_inline]] explicit context(impl::context_depth d) : depth_(d) {}
-
-  // Every single-lock acquisition: check the lock type, then the order (a try_lock has
-  // none to check), then build the guard. A rejected lock type yields a bare context
-  // instead, so its one error is not followed by errors from inside the guard.
-  template <class E, bool Shared, bool Try, class L>
-  [[gnu::always_inline]] auto take(L& m, const std::source_location& site) {
-    if constexpr (!impl::acceptable_lock<L, Shared>) {
-      LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());
-      return context<Held...>{};
-    } else {
-      if constexpr (!Try && !impl::acquire_ok_v<E, Held...>)
-        LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());
-      return guard<L, Held..., E>(enter(site), m, site);
-    }
-  }
+  [[gnu::always_inline]] context() = default;
+  [[gnu::always_inline]] explicit context(impl::context_depth d) : context_base(d) {}
 
   template <class E, bool Shared, class L>
   void note_might(L& m, const std::source_location& site) {
@@ -353,25 +393,6 @@ class context {
 #endif
     }
   }
-
-  // Checks that this context is the thread's innermost one and opens a child.
-  [[gnu::always_inline]] impl::context_depth enter(const std::source_location& site) {
-#if LOCKORDER_CHECK_CONTEXT
-    return {impl::rt::context_enter(depth_.value, site)};
-#else
-    (void)site;
-    return {};
-#endif
-  }
-  [[gnu::always_inline]] void check_current(const std::source_location& site) {
-#if LOCKORDER_CHECK_CONTEXT
-    impl::rt::context_check(depth_.value, site);
-#else
-    (void)site;
-#endif
-  }
-
-  [[no_unique_address]] impl::context_depth depth_{};
 
   template <class... H> friend class context;
   friend struct impl::context_access;
@@ -421,7 +442,8 @@ using namespace ::lockorder::detail;
 struct lock_access {
   // Not analysed (-Wthread-safety): the guard, not this helper, owns what it takes.
   template <class E, class L>
-  static bool acquire(L& m, unsigned flags, const std::source_location& site)
+  LOCKORDER_RT0_INLINE static bool acquire(L& m, unsigned flags,
+                                           const std::source_location& site)
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using T = entry_traits<E>;
 #if LOCKORDER_RUNTIME
@@ -438,7 +460,7 @@ struct lock_access {
 #endif
   }
   template <class E, class L>
-  static void release(L& m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE static void release(L& m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     if constexpr (entry_traits<E>::is_shared)
       m.unlock_shared();
     else
@@ -448,61 +470,101 @@ struct lock_access {
 
 }  // namespace impl
 
+namespace impl {
+// The owning half of a guard: everything that depends only on the lock type and how it
+// is held (entry E), so it is instantiated once per lock type, never per held set
+// (compile time is a feature: a held set is a new type at every acquisition).
+template <class Lock, class E>
+class guard_body {
+ public:
+  guard_body(guard_body&& other) noexcept : lock_(other.lock_) {
+    other.lock_ = nullptr;
+#if LOCKORDER_CHECK_CONTEXT
+    leave_ = other.leave_;
+    other.leave_ = {};
+#endif
+  }
+  guard_body& operator=(guard_body&&) = delete;  // a context's place in the nesting is fixed
+  guard_body(const guard_body&) = delete;
+  ~guard_body() {
+    release();
+#if LOCKORDER_CHECK_CONTEXT
+    rt::context_leave(leave_.value);
+#endif
+  }
+
+ protected:
+  // Not inlined: with the validator off, one small function per lock type costs less
+  // compile time at -O0 than its body inlined into every acquisition (an optimizing
+  // build inlines it anyway).
+  guard_body(context_depth d, Lock& m, const std::source_location& site) : lock_(nullptr) {
+#if LOCKORDER_CHECK_CONTEXT
+    leave_ = d;
+    try {
+      if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
+    } catch (...) {  // a report thrown in throw mode: nothing is held; leave the depth
+      rt::context_leave(d.value);
+      throw;
+    }
+#else
+    (void)d;
+    if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
+#endif
+  }
+  void release() {
+    if (Lock* m = lock_) {
+      lock_ = nullptr;
+      lock_access::release<E>(*m);
+    }
+  }
+
+  Lock* lock_;
+#if LOCKORDER_CHECK_CONTEXT
+  context_depth leave_;  // the depth this guard opened
+#endif
+};
+
+// The last type of a pack: a comma fold, no recursive instantiation.
+template <class... T>
+using last_t = typename decltype((std::type_identity<T>{}, ...))::type;
+}  // namespace impl
+
 /// Owns one lock taken through a context, and is the context that holds it too.
 /// Move-only. Destroying it (or unlock()) releases the lock; the guard remains a valid
 /// context after unlock(), conservatively still claiming the class.
 /// For -Wthread-safety it is a scoped capability holding the lock it was returned for
 /// (docs/api.md#thread-safety-analysis).
+// Only the members' declarations are instantiated per held set; their bodies are
+// guard_body's, per lock type, and the destructor is the implicit one.
 template <class Lock, class... Held>
-class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...> {
-  using entry = impl::type_at_t<sizeof...(Held) - 1, Held...>;
+class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...>,
+                                          public impl::guard_body<Lock, impl::last_t<Held...>> {
+  using body = impl::guard_body<Lock, impl::last_t<Held...>>;
 
  public:
-  guard(guard&& other) noexcept LOCKORDER_NO_THREAD_SAFETY_ANALYSIS
-      : context<Held...>(other.depth_), lock_(other.lock_) {
-    other.depth_ = {};
-    other.lock_ = nullptr;
-  }
-  guard& operator=(guard&&) = delete;  // a context's place in the nesting is fixed
-  guard(const guard&) = delete;
-  [[gnu::always_inline]] ~guard() LOCKORDER_RELEASE_GENERIC() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    unlock();
-#if LOCKORDER_CHECK_CONTEXT
-    impl::rt::context_leave(this->depth_.value);
-#endif
-  }
+  guard(guard&&) noexcept = default;
+  // Declared so that it is inlined, not emitted once per held set (-O0).
+  [[gnu::always_inline]] ~guard() LOCKORDER_RELEASE_GENERIC() = default;
 
   /// False only for a try_lock()/try_lock_shared() that failed, or after unlock().
-  [[nodiscard]] bool owns_lock() const noexcept { return lock_ != nullptr; }
+  [[nodiscard]] bool owns_lock() const noexcept { return this->lock_ != nullptr; }
   explicit operator bool() const noexcept { return owns_lock(); }
 
   /// Releases the lock early.
   [[gnu::always_inline]] void unlock() LOCKORDER_RELEASE_GENERIC()
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (Lock* m = lock_) {
-      lock_ = nullptr;
-      impl::lock_access::release<entry>(*m);
-    }
+    this->release();
   }
 
   /// The lock this guard was made for.
-  [[nodiscard]] Lock* mutex() const noexcept { return lock_; }
+  [[nodiscard]] Lock* mutex() const noexcept { return this->lock_; }
 
  private:
   template <class... H> friend class context;
   [[gnu::always_inline]] guard(impl::context_depth d, Lock& m, const std::source_location& site)
-      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS : context<Held...>(d), lock_(nullptr) {
-    try {
-      if (impl::lock_access::acquire<entry>(m, 0, site)) lock_ = &m;
-    } catch (...) {  // a report thrown in throw mode: nothing is held; leave the depth
-#if LOCKORDER_CHECK_CONTEXT
-      impl::rt::context_leave(this->depth_.value);
-#endif
-      throw;
-    }
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS : body(d, m, site) {
+    this->depth_ = d;  // not through a constructor of context<Held...>: one per held set
   }
-
-  Lock* lock_;
 };
 
 /// Owns the locks taken by one lock_all() call; a context holding all their classes.
@@ -664,3 +726,4 @@ struct context_access {
 LOCKORDER_NAMESPACE_END
 
 #undef LOCKORDER_DIAGNOSE
+#undef LOCKORDER_TAKE

@@ -122,16 +122,16 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
     if (rt::release(state_, this, &rt::class_of<C>, site)) lock_.unlock();
   }
 #else
-  void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.lock(); }
-  void lock_nested(unsigned) LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.lock(); }
+  LOCKORDER_RT0_INLINE void lock_nested(unsigned) LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     lock_.lock();
   }
-  bool try_lock()
+  LOCKORDER_RT0_INLINE bool try_lock()
     requires lockable<L> LOCKORDER_TRY_ACQUIRE(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS
   {
     return lock_.try_lock();
   }
-  void unlock() LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.unlock(); }
+  LOCKORDER_RT0_INLINE void unlock() LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.unlock(); }
 #endif
 
   /// Checks an acquisition here, as lock() and unlock() would, without taking the lock
@@ -239,13 +239,13 @@ class shared_mutex : public impl::lock_base<C, L> {
                       [&] { return static_cast<bool>(this->lock_.try_lock_shared()); });
   }
 #else
-  void lock_shared() LOCKORDER_ACQUIRE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE void lock_shared() LOCKORDER_ACQUIRE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     this->lock_.lock_shared();
   }
-  bool try_lock_shared() LOCKORDER_TRY_ACQUIRE_SHARED(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE bool try_lock_shared() LOCKORDER_TRY_ACQUIRE_SHARED(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return this->lock_.try_lock_shared();
   }
-  void unlock_shared() LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE void unlock_shared() LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     this->lock_.unlock_shared();
   }
   void might_lock_shared() {}

@@ -6,11 +6,14 @@
                  (250 functions, each a chain of 4 locks in order).
   plain.cpp:     the same 200 locks as std::mutex, the same 1,000 acquisitions with
                  std::lock_guard.
+  model.cpp:     the same acquisitions against compile_model.hpp, the skeleton of the
+                 design (a new guard type per acquisition, a level check, nothing else):
+                 the floor of any design of this shape.
 
-Usage: compile_budget.py OUT_DIR CXX [CXX...]   prints a Markdown table: median wall time
-of 3 compiles (-c -O0) and peak memory (max RSS), and the ratio lockorder / plain, for the
-lockorder TU through the umbrella header and through context.hpp alone, with the run-time
-validator on and off."""
+Usage: compile_budget.py [--opt=-O2] OUT_DIR CXX [CXX...]   prints a Markdown table: median
+wall time of 3 compiles (-c, -O0 unless --opt) and peak memory (max RSS), and the ratio
+to plain, for the lockorder TU through the umbrella header and through context.hpp alone,
+with the run-time validator on and off, and for the model."""
 import os
 import random
 import statistics
@@ -46,17 +49,29 @@ def write(out):
         for k in range(4):
             pl.append(f"  std::lock_guard g{k}(m_{names[k]});")
         pl.append("}")
+    model = [l.replace("<lockorder/lockorder.hpp>", '"compile_model.hpp"')
+             .replace("lockorder::mutex", "model::mutex")
+             .replace("lockorder::unlocked()", "model::unlocked()") for l in lo]
+    for i, c in enumerate(ranked):
+        model[model.index(f"LOCKORDER_CLASS({c}, {10 * (i + 1)});")] = \
+            f"MODEL_CLASS({c}, {10 * (i + 1)});"
+    for i, c in enumerate(unranked):  # the declared chain as levels
+        k = next(j for j, l in enumerate(model) if l.startswith(f"LOCKORDER_CLASS({c}"))
+        model[k] = f"MODEL_CLASS({c}, {10000 + i});"
     os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "model.cpp"), "w") as fh:
+        fh.write("\n".join(model) + "\n")
     with open(os.path.join(out, "lockorder.cpp"), "w") as fh:
         fh.write("\n".join(lo) + "\n")
     with open(os.path.join(out, "plain.cpp"), "w") as fh:
         fh.write("\n".join(pl) + "\n")
 
-def measure(cxx, src, include, defines=()):
+def measure(cxx, src, include, opt, defines=()):
     times, mems = [], []
     for _ in range(3):
-        r = subprocess.run(["/usr/bin/time", "-f", "%e %M", cxx, "-std=c++20", "-O0", "-c",
-                            f"-I{include}", *defines, src, "-o", os.devnull],
+        r = subprocess.run(["/usr/bin/time", "-f", "%e %M", cxx, "-std=c++20", opt, "-c",
+                            f"-I{include}", f"-I{os.path.dirname(os.path.abspath(__file__))}",
+                            *defines, src, "-o", os.devnull],
                            capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(f"{cxx} {src} failed:\n{r.stderr}")
@@ -74,19 +89,23 @@ VARIANTS = [("lockorder.hpp, runtime on", "lockorder.cpp", ["-DLOCKORDER_RUNTIME
             ("context.hpp, runtime off", "core.cpp", ["-DLOCKORDER_RUNTIME=0"])]
 
 def main():
-    out, compilers = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    opt = "-O0"
+    if args and args[0].startswith("--opt="):
+        opt = args.pop(0)[len("--opt="):]
+    out, compilers = args[0], args[1:]
     write(out)
     with open(os.path.join(out, "lockorder.cpp")) as fh:
         text = fh.read()
     with open(os.path.join(out, "core.cpp"), "w") as fh:
         fh.write(text.replace("<lockorder/lockorder.hpp>", "<lockorder/context.hpp>"))
     include = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include")
-    print("| compiler | configuration | plain std::mutex | lockorder | time ratio | peak memory (plain / lockorder) |")
+    print(f"| compiler ({opt}) | configuration | plain std::mutex | lockorder | time ratio | peak memory (plain / lockorder) |")
     print("|---|---|---|---|---|---|")
     for cxx in compilers:
-        tp, mp = measure(cxx, os.path.join(out, "plain.cpp"), include)
-        for name, src, defines in VARIANTS:
-            tl, ml = measure(cxx, os.path.join(out, src), include, defines)
+        tp, mp = measure(cxx, os.path.join(out, "plain.cpp"), include, opt)
+        for name, src, defines in VARIANTS + [("model (compile_model.hpp)", "model.cpp", [])]:
+            tl, ml = measure(cxx, os.path.join(out, src), include, opt, defines)
             print(f"| {cxx} | {name} | {tp:.2f} s | {tl:.2f} s | {tl / tp:.2f}x | "
                   f"{mp:.0f} MiB / {ml:.0f} MiB |", flush=True)
 

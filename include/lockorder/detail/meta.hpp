@@ -120,7 +120,10 @@ consteval check_result check_acquire() {
 /// The check's verdict as a constant: what the acquisition paths test before they
 /// instantiate any diagnostic.
 template <class E, class... Held>
-inline constexpr bool acquire_ok_v = check_acquire<E, Held...>().kind == check_kind::ok;
+inline constexpr bool acquire_ok_v =
+    check_nodes(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>, entry_traits<E>::subclass,
+                held_entries_v<Held...>, sizeof...(Held))
+        .kind == check_kind::ok;
 
 /// Every held ranked level below (Below) or above (!Below) the class's level: a fold,
 /// tested before find_level_conflict() is instantiated to name the culprit.

@@ -45,13 +45,19 @@ struct class_node {
   bool ranked;
 };
 template <class List> struct preds_of;
+// C is a lock class here (it came from a lock's class_type): its members are read
+// directly, without the lock_class concept checks of level_v and is_ranked_v.
 template <class C>
-inline constexpr class_node node_v{preds_of<declared_after_t<C>>::value, level_v<C>,
-                                   is_ranked_v<C>};
+inline constexpr class_node node_v{preds_of<declared_after_t<C>>::value,
+                                   C::lockorder_level.value, C::lockorder_level.ranked};
 template <class... A>
 struct preds_of<type_list<A...>> {
   static constexpr const class_node* value[sizeof...(A) + 1] = {
       &node_v<typename A::class_type>..., nullptr};
+};
+template <>
+struct preds_of<type_list<>> {
+  static constexpr const class_node* value[1] = {nullptr};
 };
 
 // A stack of nodes for constant evaluation (transient allocation).
@@ -140,8 +146,18 @@ struct facts_of {
   }();
   static constexpr class_facts value{closure.value, in_cycle, contradicts_levels};
 };
+// A class without after<> declarations (most of them) shares one set of facts.
+inline constexpr class_facts no_declared_orders{preds_of<type_list<>>::value, false, false};
+template <class C, class After = declared_after_t<C>>
+struct facts_ptr {
+  static constexpr const class_facts* value = &facts_of<C>::value;
+};
 template <class C>
-inline constexpr const class_facts* facts_v = &facts_of<C>::value;
+struct facts_ptr<C, type_list<>> {
+  static constexpr const class_facts* value = &no_declared_orders;
+};
+template <class C>
+inline constexpr const class_facts* facts_v = facts_ptr<C>::value;
 
 /// True when `target` is in the closure `facts` describes.
 constexpr bool declared_in(const class_facts* facts, const class_node* target) {
