@@ -18,11 +18,10 @@
 #include <lockorder/mutex.hpp>
 #include <lockorder/thread_safety.hpp>
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <source_location>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -612,9 +611,16 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
       ((keys[I] = {level_v<impl::lock_class_t<L>>,
                    reinterpret_cast<std::uintptr_t>(&std::get<I>(locks_)), I}), ...);
     }(std::make_index_sequence<n>{});
-    std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
-      return a.level != b.level ? a.level < b.level : a.addr < b.addr;
-    });
+    // Insertion sort: a handful of keys, and no <algorithm> in every includer.
+    for (std::size_t i = 1; i < n; ++i) {
+      const key k = keys[i];
+      std::size_t j = i;
+      for (; j > 0 && (keys[j - 1].level != k.level ? k.level < keys[j - 1].level
+                                                    : k.addr < keys[j - 1].addr);
+           --j)
+        keys[j] = keys[j - 1];
+      keys[j] = k;
+    }
     for (std::size_t k = 0; k < n; ++k) order_[k] = keys[k].index;
     take_all(true, site);
   }
