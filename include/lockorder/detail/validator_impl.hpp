@@ -456,6 +456,34 @@ inline void declare_order(std::uint32_t before, std::uint32_t after, std::string
   }
 }
 
+// The static classes this thread is registering, innermost first: a declared cycle
+// leads back to one of them only when its id could not be published (a full table, a
+// signal handler inside the tables), and must end there instead of recursing forever.
+struct registering_frame {
+  const class_node* node;
+  const registering_frame* next;
+};
+inline constinit thread_local const registering_frame* registering = nullptr;
+
+[[gnu::noinline]] inline std::uint32_t register_static(const class_node& n) noexcept {
+  for (const registering_frame* f = registering; f; f = f->next)
+    if (f->node == &n) return 0;
+  const registering_frame self{&n, registering};
+  registering = &self;
+  const std::uint32_t id = register_static_class(*n.id, n.name(), n.level, n.ranked);
+  if (id)
+    for (const class_pred* p = n.preds; p->cls; ++p)
+      declare_order(static_class(*p->cls), id, p->why, *n.where);
+  registering = self.next;
+  return id;
+}
+
+inline void make_own_class(lock_state& s, const char* name, const class_node& n) noexcept {
+  const std::uint32_t family = class_of(s, n);
+  s.own_class = register_own_class(family, name ? std::string_view(name) : n.name(), !name,
+                                   n.level, n.ranked);
+}
+
 inline std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
   if (sub >= LOCKORDER_MAX_SUBCLASSES || cls == 0) return cls;
   std::atomic_ref<std::uint32_t> slot(v.cls[cls].subs[sub]);
@@ -1016,7 +1044,7 @@ inline void forget(const void* instance) noexcept {
   if (!v || t.busy) return true;
   if (!t.tid) first_acquisition(t);
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
-  const std::uint32_t id = cls(s);  // may register the class: before taking big_lock
+  const std::uint32_t id = class_of(s, *cls);  // may register the class: before taking big_lock
   report_misuse(t, *v, report_kind::bad_unlock, [&](report& r) {
     r.has_acquiring = true;
     r.message = "lockorder: " + r.thread + " releases a lock it does not hold (" +
@@ -1061,7 +1089,7 @@ inline void destroy(lock_state& s, const void* instance, class_getter cls) noexc
   validator_state* v = state();
   if (!v || t.busy) return;
   if (!t.tid) first_acquisition(t);
-  const std::uint32_t id = cls(s);
+  const std::uint32_t id = class_of(s, *cls);
   report_misuse(t, *v, report_kind::destroyed_while_held, [&](report& r) {
     r.has_acquiring = true;
     stack_capture st;
