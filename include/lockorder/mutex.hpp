@@ -156,28 +156,38 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   // Every exclusive acquisition goes through here: check (before blocking), then lock.
   [[gnu::always_inline]] bool acquire_impl(unsigned subclass, bool is_try, unsigned flags,
                                           const std::source_location& site) {
-    return take(rt::mode_exclusive | flags, subclass, is_try && lockable<L>, site,
-                [&] { lock_.lock(); },
-                [&] {
-                  if constexpr (lockable<L>) return static_cast<bool>(lock_.try_lock());
-                  else return false;
-                });
+    return take<false>(rt::mode_exclusive | flags, subclass, is_try && lockable<L>, site);
   }
 
   // One body for every acquisition, exclusive or shared: a try-lock is recorded once it
   // succeeded (it cannot block: no dependency into it); a blocking one is checked first.
-  template <class Lock, class TryLock>
+  // No lambdas here: at -O0 each would be one more function per lock type.
+  template <bool Shared>
   [[gnu::always_inline]] bool take(unsigned mode, unsigned subclass, bool is_try,
-                                  const std::source_location& site, Lock&& lock,
-                                  TryLock&& try_lock) {
+                                  const std::source_location& site) {
     if (is_try) {
-      if (!try_lock()) return false;
-      rt::acquire(state_, this, rt::class_of(state_, rt::node_v<C>), subclass, mode | rt::mode_try, site);
+      bool taken = false;
+      if constexpr (Shared)
+        taken = static_cast<bool>(lock_.try_lock_shared());
+      else if constexpr (lockable<L>)
+        taken = static_cast<bool>(lock_.try_lock());
+      if (!taken) return false;
+      rt::acquire(state_, this, rt::class_of(state_, rt::node_v<C>), subclass,
+                  mode | rt::mode_try, site);
       rt::mark_held(state_, mode);
       return true;
     }
     rt::acquire(state_, this, rt::class_of(state_, rt::node_v<C>), subclass, mode, site);
-    rt::locked(state_, this, mode, lock);
+    try {
+      if constexpr (Shared)
+        lock_.lock_shared();
+      else
+        lock_.lock();
+    } catch (...) {
+      rt::forget(this);  // it failed to lock: drop the record acquire() pushed
+      throw;
+    }
+    rt::mark_held(state_, mode);
     return true;
   }
 #endif
@@ -236,9 +246,8 @@ class shared_mutex : public impl::lock_base<C, L> {
   [[gnu::always_inline]] bool acquire_shared_impl(bool is_try,
                                                  const std::source_location& site) {
     namespace rt = impl::rt;
-    return this->take(reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, 0,
-                      is_try, site, [&] { this->lock_.lock_shared(); },
-                      [&] { return static_cast<bool>(this->lock_.try_lock_shared()); });
+    return this->template take<true>(
+        reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, 0, is_try, site);
   }
 #else
   void lock_shared() LOCKORDER_ACQUIRE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {

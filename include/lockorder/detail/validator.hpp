@@ -288,19 +288,6 @@ bool release(lock_state& s, const void* instance, class_getter cls, std::source_
 /// Reports a lock destroyed while held.
 void destroy(lock_state& s, const void* instance, class_getter cls) noexcept;
 
-/// Runs the real lock operation after acquire() recorded it.
-template <class F>
-[[gnu::always_inline]] inline void locked(lock_state& s, const void* instance, unsigned mode,
-                                          F&& do_lock) {
-  try {
-    do_lock();
-  } catch (...) {
-    forget(instance);
-    throw;
-  }
-  mark_held(s, mode);
-}
-
 /// A momentary acquisition: validated like one, never held. For waits on and signals of
 /// completions (mode_wait, mode_wait | mode_skip_top, mode_complete) and might_lock().
 void wait_point(const void* instance, std::uint32_t cls, unsigned mode,
