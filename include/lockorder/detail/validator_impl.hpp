@@ -124,7 +124,18 @@ struct exit_hook {
   ~exit_hook();
 };
 
+// A lock destroyed while held: remove its record, report it. destroy() reaches it
+// through destroy_report, which every thread's first acquisition sets (a lock is held
+// only after one), so that a translation unit whose locks are defined and never taken
+// does not emit the validator's reporting code for their destructors (compile time).
+void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
+                          std::uint32_t owner, std::uint32_t readers) noexcept;
+using destroy_report_fn = void (*)(lock_state&, const void*, class_getter, std::uint32_t,
+                                   std::uint32_t) noexcept;
+inline constinit std::atomic<destroy_report_fn> destroy_report{nullptr};
+
 inline void first_acquisition(thread_state& t) noexcept {
+  destroy_report.store(&destroyed_while_held, std::memory_order_release);
   t.tid = next_tid.fetch_add(1, std::memory_order_relaxed) + 1;
   t.gate = LOCKORDER_MAX_HELD;
   if (validator_state* v = state()) {
@@ -1076,10 +1087,8 @@ inline bool release(lock_state& s, const void* instance, class_getter cls,
   return release_slow(s, instance, cls, loc);
 }
 
-inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
-  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
-  const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
-  if (!owner && !readers) return;
+inline void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
+                                 std::uint32_t owner, std::uint32_t readers) noexcept {
   thread_state& t = tls;
   for (std::uint32_t i = t.depth; i-- > 0;)
     if (t.held[i].instance == instance) {
@@ -1101,6 +1110,15 @@ inline void destroy(lock_state& s, const void* instance, class_getter cls) noexc
                        : std::to_string(readers) + " reader(s) hold it") + ".";
     return true;
   }, /*quiet=*/true);
+}
+
+inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
+  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
+  const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
+  if (!owner && !readers) return;
+  // Set by the holder's first acquisition, which came before it marked the lock held.
+  if (const destroy_report_fn report = destroy_report.load(std::memory_order_acquire))
+    report(s, instance, cls, owner, readers);
 }
 
 inline exit_hook::~exit_hook() {
