@@ -191,7 +191,14 @@ static_assert(std::is_aggregate_v<validator_state> &&
               std::is_trivially_destructible_v<validator_state>);
 
 inline constinit spin_lock big_lock{};
-inline constinit std::atomic<std::uint64_t> chain_table[LOCKORDER_MAX_CHAINS]{};
+// Plain words used through std::atomic_ref (chain_slot()): an array of std::atomic
+// would be constant-evaluated element by element in every translation unit (clang 16:
+// about 0.3 s at the default size).
+alignas(std::atomic_ref<std::uint64_t>::required_alignment) inline constinit std::uint64_t
+    chain_table[LOCKORDER_MAX_CHAINS]{};
+inline std::atomic_ref<std::uint64_t> chain_slot(std::size_t i) noexcept {
+  return std::atomic_ref<std::uint64_t>(chain_table[i]);
+}
 inline constinit std::atomic<std::uint32_t> chain_count{0};
 inline constinit std::atomic<bool> learning{true};
 inline constinit std::atomic<std::uint32_t> next_tid{0};

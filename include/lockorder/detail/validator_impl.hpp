@@ -94,7 +94,7 @@ inline chain_state chain_known(thread_state& t, std::uint64_t key) noexcept {
   if (slot == marked) return chain_state::check_instances;
   std::size_t i = chain_index(key);
   for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
-    const std::uint64_t k = chain_table[i].load(std::memory_order_acquire);
+    const std::uint64_t k = chain_slot(i).load(std::memory_order_acquire);
     if (k == key || k == marked) {
       slot = k;
       return k == key ? chain_state::known : chain_state::check_instances;
@@ -109,10 +109,10 @@ inline bool chain_insert(std::uint64_t key) noexcept {
   if (chain_count.load(std::memory_order_relaxed) >= LOCKORDER_MAX_CHAINS / 4 * 3) return false;
   std::size_t i = chain_index(key);
   for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
-    std::uint64_t k = chain_table[i].load(std::memory_order_relaxed);
+    std::uint64_t k = chain_slot(i).load(std::memory_order_relaxed);
     if (k == key) return true;
     if (k == 0) {
-      chain_table[i].store(key, std::memory_order_release);
+      chain_slot(i).store(key, std::memory_order_release);
       chain_count.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
