@@ -95,14 +95,23 @@ concept lock_class = requires {
 };
 
 namespace detail {
-// The qualified name of T ("ranked::vmm_mutex"), from the compiler's function signature:
-// "... [with T = ranked::vmm_mutex; ...]" (GCC) or "... [T = ranked::vmm_mutex]" (clang).
-template <class T>
-consteval std::string_view qualified_name() {
-  const std::string_view f = __PRETTY_FUNCTION__;
+// The qualified name of T ("ranked::vmm_mutex") in the signature of a function template
+// whose parameter is T: "... [with T = ranked::vmm_mutex; ...]" (GCC) or
+// "... [T = ranked::vmm_mutex]" (clang).
+constexpr std::string_view name_in_signature(std::string_view f) noexcept {
   const std::size_t start = f.find("T = ") + 4;
   const std::size_t end = f.find_first_of(";]", start);
   return f.substr(start, end - start);
+}
+template <class T>
+consteval std::string_view qualified_name() {
+  return name_in_signature(__PRETTY_FUNCTION__);
+}
+// The same signature, unparsed: the run-time validator keeps one per class and parses
+// it when the class is registered, so a class costs it no constant evaluation.
+template <class T>
+consteval const char* signature() {
+  return __PRETTY_FUNCTION__;
 }
 }  // namespace detail
 

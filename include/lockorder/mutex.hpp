@@ -86,8 +86,10 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
 
   lock_base() = default;
 #if LOCKORDER_RUNTIME
-  explicit lock_base(own_class_t own) { rt::make_own_class<C>(state_, own.name); }
-  ~lock_base() { rt::destroy(state_, this, &rt::class_of<C>); }
+  explicit lock_base(own_class_t own) { rt::make_own_class(state_, own.name, rt::node_v<C>); }
+  // always_inline: at -O0, one destructor function per class (the lock type's) instead
+  // of two.
+  [[gnu::always_inline]] ~lock_base() { rt::destroy(state_, this, &rt::node_v<C>); }
 #else
   explicit lock_base(own_class_t) {}
 #endif
@@ -119,7 +121,7 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   /// and not performed (it would be undefined behaviour on the underlying lock).
   void unlock(std::source_location site = std::source_location::current())
       LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (rt::release(state_, this, &rt::class_of<C>, site)) lock_.unlock();
+    if (rt::release(state_, this, &rt::node_v<C>, site)) lock_.unlock();
   }
 #else
   LOCKORDER_RT0_INLINE void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.lock(); }
@@ -138,7 +140,7 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   /// (lockdep's might_lock): for paths that take it only sometimes.
 #if LOCKORDER_RUNTIME
   void might_lock(std::source_location site = std::source_location::current()) {
-    rt::wait_point(this, rt::class_of<C>(state_), rt::mode_exclusive, site);
+    rt::wait_point(this, rt::class_of(state_, rt::node_v<C>), rt::mode_exclusive, site);
   }
 #else
   void might_lock() {}
@@ -154,28 +156,38 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   // Every exclusive acquisition goes through here: check (before blocking), then lock.
   [[gnu::always_inline]] bool acquire_impl(unsigned subclass, bool is_try, unsigned flags,
                                           const std::source_location& site) {
-    return take(rt::mode_exclusive | flags, subclass, is_try && lockable<L>, site,
-                [&] { lock_.lock(); },
-                [&] {
-                  if constexpr (lockable<L>) return static_cast<bool>(lock_.try_lock());
-                  else return false;
-                });
+    return take<false>(rt::mode_exclusive | flags, subclass, is_try && lockable<L>, site);
   }
 
   // One body for every acquisition, exclusive or shared: a try-lock is recorded once it
   // succeeded (it cannot block: no dependency into it); a blocking one is checked first.
-  template <class Lock, class TryLock>
+  // No lambdas here: at -O0 each would be one more function per lock type.
+  template <bool Shared>
   [[gnu::always_inline]] bool take(unsigned mode, unsigned subclass, bool is_try,
-                                  const std::source_location& site, Lock&& lock,
-                                  TryLock&& try_lock) {
+                                  const std::source_location& site) {
     if (is_try) {
-      if (!try_lock()) return false;
-      rt::acquire(state_, this, rt::class_of<C>(state_), subclass, mode | rt::mode_try, site);
+      bool taken = false;
+      if constexpr (Shared)
+        taken = static_cast<bool>(lock_.try_lock_shared());
+      else if constexpr (lockable<L>)
+        taken = static_cast<bool>(lock_.try_lock());
+      if (!taken) return false;
+      rt::acquire(state_, this, rt::class_of(state_, rt::node_v<C>), subclass,
+                  mode | rt::mode_try, site);
       rt::mark_held(state_, mode);
       return true;
     }
-    rt::acquire(state_, this, rt::class_of<C>(state_), subclass, mode, site);
-    rt::locked(state_, this, mode, lock);
+    rt::acquire(state_, this, rt::class_of(state_, rt::node_v<C>), subclass, mode, site);
+    try {
+      if constexpr (Shared)
+        lock_.lock_shared();
+      else
+        lock_.lock();
+    } catch (...) {
+      rt::forget(this);  // it failed to lock: drop the record acquire() pushed
+      throw;
+    }
+    rt::mark_held(state_, mode);
     return true;
   }
 #endif
@@ -218,14 +230,14 @@ class shared_mutex : public impl::lock_base<C, L> {
   }
   void unlock_shared(std::source_location site = std::source_location::current())
       LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (impl::rt::release(this->state_, this, &impl::rt::class_of<C>, site))
+    if (impl::rt::release(this->state_, this, &impl::rt::node_v<C>, site))
       this->lock_.unlock_shared();
   }
   /// might_lock() for a shared acquisition (lockdep's might_lock_read; the kernel's
   /// might_fault() is this on the address-space lock).
   void might_lock_shared(std::source_location site = std::source_location::current()) {
     namespace rt = impl::rt;
-    rt::wait_point(this, rt::class_of<C>(this->state_),
+    rt::wait_point(this, rt::class_of(this->state_, rt::node_v<C>),
                    reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, site);
   }
 
@@ -234,9 +246,8 @@ class shared_mutex : public impl::lock_base<C, L> {
   [[gnu::always_inline]] bool acquire_shared_impl(bool is_try,
                                                  const std::source_location& site) {
     namespace rt = impl::rt;
-    return this->take(reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, 0,
-                      is_try, site, [&] { this->lock_.lock_shared(); },
-                      [&] { return static_cast<bool>(this->lock_.try_lock_shared()); });
+    return this->template take<true>(
+        reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, 0, is_try, site);
   }
 #else
   LOCKORDER_RT0_INLINE void lock_shared() LOCKORDER_ACQUIRE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {

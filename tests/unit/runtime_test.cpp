@@ -2,6 +2,8 @@
 // its own (the class graph is process-wide and never forgets).
 #include "report_collector.hpp"
 
+#include <lockorder/detail/testing.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -11,6 +13,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 using lockorder::report_kind;
 
@@ -438,6 +441,58 @@ TEST_CASE("a run-time violation of a declared order is reported at once, with it
   const std::string text = r.text();
   CHECK(text.find("because: b's callbacks run with a held") != std::string::npos);
   CHECK(text.find("declared order broken") != std::string::npos);
+}
+
+// Declared orders that form a cycle (contexts reject them at compile time; std RAII
+// does not look): registration walks the declarations and ends.
+struct rt_dcyc_b;
+LOCKORDER_CLASS(rt_dcyc_a, lockorder::after<rt_dcyc_b, "a is taken inside b">);
+LOCKORDER_CLASS(rt_dcyc_b, lockorder::after<rt_dcyc_a, "b is taken inside a">);
+
+TEST_CASE("a cycle of declared orders is registered, and registering it ends") {
+  report_collector c;
+  lockorder::mutex<rt_dcyc_a> a;
+  lockorder::mutex<rt_dcyc_b> b;
+  {
+    std::lock_guard g(a);  // registers a, then b (declared before a), then a -> b
+    std::lock_guard h(b);
+    CHECK(lockorder::detail::rt::held_classes_for_testing() ==
+          std::vector<std::string>{"rt_dcyc_a", "rt_dcyc_b"});
+  }
+  CHECK(c.size() == 0);
+}
+
+namespace rt_names {
+LOCKORDER_CLASS(plain);
+struct outer {
+  LOCKORDER_CLASS(inner);
+};
+template <class T>
+struct holder {
+  LOCKORDER_CLASS(lk);
+};
+namespace {
+LOCKORDER_CLASS(hidden);
+}
+}  // namespace rt_names
+
+TEST_CASE("the validator names a class as class_name_v does") {
+  report_collector c;
+  lockorder::mutex<rt_names::plain> a;
+  lockorder::mutex<rt_names::outer::inner> b;
+  lockorder::mutex<rt_names::holder<int>::lk> d;
+  lockorder::mutex<rt_names::hidden> e;
+  std::lock_guard ga(a);
+  std::lock_guard gb(b);
+  std::lock_guard gd(d);
+  std::lock_guard ge(e);
+  const std::vector<std::string> held = lockorder::detail::rt::held_classes_for_testing();
+  REQUIRE(held.size() == 4);
+  CHECK(held[0] == "rt_names::plain");
+  CHECK(held[1] == "rt_names::outer::inner");
+  CHECK(held[1] == lockorder::class_name_v<rt_names::outer::inner>);
+  CHECK(held[2] == lockorder::class_name_v<rt_names::holder<int>::lk>);
+  CHECK(held[3] == lockorder::class_name_v<rt_names::hidden>);
 }
 
 LOCKORDER_CLASS(rt_group_self);

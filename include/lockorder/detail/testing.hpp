@@ -34,7 +34,8 @@ void reset_for_testing() noexcept {
   big_lock.lock();
   if (validator_state* v = state())
     std::memset(static_cast<void*>(v), 0, sizeof *v);  // zero is the empty state (calloc)
-  for (auto& slot : chain_table) slot.store(0, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < LOCKORDER_MAX_CHAINS; ++i)
+    chain_slot(i).store(0, std::memory_order_relaxed);
   chain_count.store(0, std::memory_order_relaxed);
   learning.store(true, std::memory_order_relaxed);
   (static_class_id<Cs>.store(0, std::memory_order_release), ...);

@@ -191,7 +191,14 @@ static_assert(std::is_aggregate_v<validator_state> &&
               std::is_trivially_destructible_v<validator_state>);
 
 inline constinit spin_lock big_lock{};
-inline constinit std::atomic<std::uint64_t> chain_table[LOCKORDER_MAX_CHAINS]{};
+// Plain words used through std::atomic_ref (chain_slot()): an array of std::atomic
+// would be constant-evaluated element by element in every translation unit (clang 16:
+// about 0.3 s at the default size).
+alignas(std::atomic_ref<std::uint64_t>::required_alignment) inline constinit std::uint64_t
+    chain_table[LOCKORDER_MAX_CHAINS]{};
+inline std::atomic_ref<std::uint64_t> chain_slot(std::size_t i) noexcept {
+  return std::atomic_ref<std::uint64_t>(chain_table[i]);
+}
 inline constinit std::atomic<std::uint32_t> chain_count{0};
 inline constinit std::atomic<bool> learning{true};
 inline constinit std::atomic<std::uint32_t> next_tid{0};
@@ -206,56 +213,69 @@ validator_state* state() noexcept;
 template <class C>
 inline constinit std::atomic<std::uint32_t> static_class_id{0};
 
-template <class C> std::uint32_t class_of(const lock_state& s) noexcept;
+// A static class as data, so that registering one takes no code of its own: one
+// constant per class (node_v<C>), and one function (register_static) that walks them.
+// Lock types pass &node_v<C> where a class is needed; only the id's load is inlined.
+struct class_node;
+/// One declared order (after<>): `cls` is taken before the class that lists it.
+struct class_pred {
+  const class_node* cls;  // nullptr ends a list
+  std::string_view why;   // a template parameter object's: static storage, NUL-terminated
+};
+struct class_node {
+  std::atomic<std::uint32_t>* id;  // &static_class_id<C>: 0 until registered
+  const char* signature;           // detail::signature<C>(): the name is parsed from it
+  level_t level;
+  bool ranked;
+  const std::source_location* where;  // the class's definition
+  const class_pred* preds;            // its declared orders, in declaration order
+
+  /// class_name_v<C>, parsed at run time.
+  std::string_view name() const noexcept { return name_in_signature(signature); }
+};
+
+template <class List> struct preds_of;  // the class_pred list of a declared_after_t
+
+/// C's descriptor. Initializers only take addresses, so declared cycles are fine.
+template <class C>
+inline constexpr class_node node_v{&static_class_id<C>, signature<C>(),
+                                   C::lockorder_level.value, C::lockorder_level.ranked,
+                                   &C::lockorder_where, preds_of<declared_after_t<C>>::value};
+
+template <class... A>
+struct preds_of<type_list<A...>> {
+  static constexpr class_pred value[] = {{&node_v<typename A::class_type>, A::why}...,
+                                         {nullptr, {}}};
+};
+template <>
+struct preds_of<type_list<>> {
+  static constexpr class_pred value[] = {{nullptr, {}}};
+};
+
 std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
                                     level_t level, bool ranked) noexcept;
 void declare_order(std::uint32_t before, std::uint32_t after, std::string_view why,
                    const std::source_location& where) noexcept;
+/// Registers the class and, first, every class it declares before it, with the
+/// declared edges. Returns 0 when a declared cycle leads back to a class this thread is
+/// registering (or the table is full).
+std::uint32_t register_static(const class_node& n) noexcept;
 
-template <class C>
-inline thread_local bool registering = false;  // breaks recursion on declared cycles
-
-template <class C>
-std::uint32_t static_class(const lock_state& s) noexcept;
-
-// Registers C and, first, every class it declares before it, with the declared edges.
-template <class C>
-[[gnu::noinline]] std::uint32_t register_static(const lock_state& s) noexcept {
-  if (registering<C>) return 0;
-  registering<C> = true;
-  const std::uint32_t id = register_static_class(static_class_id<C>, class_name_v<C>,
-                                                 level_v<C>, is_ranked_v<C>);
-  [&]<class... A>(type_list<A...>) {
-    ((id ? declare_order(static_class<typename A::class_type>(s), id, A::why,
-                         C::lockorder_where)
-         : void()),
-     ...);
-  }(declared_after_t<C>{});
-  registering<C> = false;
-  return id;
-}
-
-template <class C>
-std::uint32_t static_class(const lock_state& s) noexcept {
-  const std::uint32_t id = static_class_id<C>.load(std::memory_order_acquire);
-  return id ? id : register_static<C>(s);
+/// The id of a static class, registered at its first use.
+inline std::uint32_t static_class(const class_node& n) noexcept {
+  const std::uint32_t id = n.id->load(std::memory_order_acquire);
+  return id ? id : register_static(n);
 }
 std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bool numbered,
                                  level_t level, bool ranked) noexcept;
 
-/// Id of the class a lock of static class C belongs to: its own, or C's.
-template <class C>
-std::uint32_t class_of(const lock_state& s) noexcept {
-  return s.own_class ? s.own_class : static_class<C>(s);
+/// Id of the class a lock of static class `n` belongs to: its own, or n's.
+inline std::uint32_t class_of(const lock_state& s, const class_node& n) noexcept {
+  return s.own_class ? s.own_class : static_class(n);
 }
 
-/// Gives a lock its own class: C's level under its own name (numbered if none given).
-template <class C>
-void make_own_class(lock_state& s, const char* name) noexcept {
-  const std::uint32_t family = class_of<C>(s);
-  s.own_class = register_own_class(family, name ? std::string_view(name) : class_name_v<C>,
-                                   !name, level_v<C>, is_ranked_v<C>);
-}
+/// Gives a lock its own class: n's level under its own name (numbered if none given).
+void make_own_class(lock_state& s, const char* name, const class_node& n) noexcept;
 
 /// Records an acquisition before the thread blocks on it (or after a successful
 /// try-lock). Checks it when its held-class sequence is new. May throw
@@ -266,26 +286,14 @@ void acquire(lock_state& s, const void* instance, std::uint32_t cls, unsigned su
 void mark_held(lock_state& s, unsigned mode) noexcept;
 /// Drops the record of `instance` (it failed to lock: an exception).
 void forget(const void* instance) noexcept;
-/// How the validator learns a lock's class when it needs it for a report.
-using class_getter = std::uint32_t (*)(const lock_state&) noexcept;
+/// How the validator learns a lock's class when it needs it for a report: its static
+/// class (the lock's own class, if it has one, is in its lock_state).
+using class_getter = const class_node*;
 
 /// Records a release. Returns false for a bad unlock (reported; do not unlock).
 bool release(lock_state& s, const void* instance, class_getter cls, std::source_location loc);
 /// Reports a lock destroyed while held.
 void destroy(lock_state& s, const void* instance, class_getter cls) noexcept;
-
-/// Runs the real lock operation after acquire() recorded it.
-template <class F>
-[[gnu::always_inline]] inline void locked(lock_state& s, const void* instance, unsigned mode,
-                                          F&& do_lock) {
-  try {
-    do_lock();
-  } catch (...) {
-    forget(instance);
-    throw;
-  }
-  mark_held(s, mode);
-}
 
 /// A momentary acquisition: validated like one, never held. For waits on and signals of
 /// completions (mode_wait, mode_wait | mode_skip_top, mode_complete) and might_lock().

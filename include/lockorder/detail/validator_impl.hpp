@@ -94,7 +94,7 @@ inline chain_state chain_known(thread_state& t, std::uint64_t key) noexcept {
   if (slot == marked) return chain_state::check_instances;
   std::size_t i = chain_index(key);
   for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
-    const std::uint64_t k = chain_table[i].load(std::memory_order_acquire);
+    const std::uint64_t k = chain_slot(i).load(std::memory_order_acquire);
     if (k == key || k == marked) {
       slot = k;
       return k == key ? chain_state::known : chain_state::check_instances;
@@ -109,10 +109,10 @@ inline bool chain_insert(std::uint64_t key) noexcept {
   if (chain_count.load(std::memory_order_relaxed) >= LOCKORDER_MAX_CHAINS / 4 * 3) return false;
   std::size_t i = chain_index(key);
   for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
-    std::uint64_t k = chain_table[i].load(std::memory_order_relaxed);
+    std::uint64_t k = chain_slot(i).load(std::memory_order_relaxed);
     if (k == key) return true;
     if (k == 0) {
-      chain_table[i].store(key, std::memory_order_release);
+      chain_slot(i).store(key, std::memory_order_release);
       chain_count.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
@@ -124,7 +124,18 @@ struct exit_hook {
   ~exit_hook();
 };
 
+// A lock destroyed while held: remove its record, report it. destroy() reaches it
+// through destroy_report, which every thread's first acquisition sets (a lock is held
+// only after one), so that a translation unit whose locks are defined and never taken
+// does not emit the validator's reporting code for their destructors (compile time).
+void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
+                          std::uint32_t owner, std::uint32_t readers) noexcept;
+using destroy_report_fn = void (*)(lock_state&, const void*, class_getter, std::uint32_t,
+                                   std::uint32_t) noexcept;
+inline constinit std::atomic<destroy_report_fn> destroy_report{nullptr};
+
 inline void first_acquisition(thread_state& t) noexcept {
+  destroy_report.store(&destroyed_while_held, std::memory_order_release);
   t.tid = next_tid.fetch_add(1, std::memory_order_relaxed) + 1;
   t.gate = LOCKORDER_MAX_HELD;
   if (validator_state* v = state()) {
@@ -454,6 +465,34 @@ inline void declare_order(std::uint32_t before, std::uint32_t after, std::string
     s.how = lock_op::acquire;
     s.why = why.data();  // a template parameter object's: static storage, NUL-terminated
   }
+}
+
+// The static classes this thread is registering, innermost first: a declared cycle
+// leads back to one of them only when its id could not be published (a full table, a
+// signal handler inside the tables), and must end there instead of recursing forever.
+struct registering_frame {
+  const class_node* node;
+  const registering_frame* next;
+};
+inline constinit thread_local const registering_frame* registering = nullptr;
+
+[[gnu::noinline]] inline std::uint32_t register_static(const class_node& n) noexcept {
+  for (const registering_frame* f = registering; f; f = f->next)
+    if (f->node == &n) return 0;
+  const registering_frame self{&n, registering};
+  registering = &self;
+  const std::uint32_t id = register_static_class(*n.id, n.name(), n.level, n.ranked);
+  if (id)
+    for (const class_pred* p = n.preds; p->cls; ++p)
+      declare_order(static_class(*p->cls), id, p->why, *n.where);
+  registering = self.next;
+  return id;
+}
+
+inline void make_own_class(lock_state& s, const char* name, const class_node& n) noexcept {
+  const std::uint32_t family = class_of(s, n);
+  s.own_class = register_own_class(family, name ? std::string_view(name) : n.name(), !name,
+                                   n.level, n.ranked);
 }
 
 inline std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
@@ -1016,7 +1055,7 @@ inline void forget(const void* instance) noexcept {
   if (!v || t.busy) return true;
   if (!t.tid) first_acquisition(t);
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
-  const std::uint32_t id = cls(s);  // may register the class: before taking big_lock
+  const std::uint32_t id = class_of(s, *cls);  // may register the class: before taking big_lock
   report_misuse(t, *v, report_kind::bad_unlock, [&](report& r) {
     r.has_acquiring = true;
     r.message = "lockorder: " + r.thread + " releases a lock it does not hold (" +
@@ -1048,10 +1087,8 @@ inline bool release(lock_state& s, const void* instance, class_getter cls,
   return release_slow(s, instance, cls, loc);
 }
 
-inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
-  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
-  const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
-  if (!owner && !readers) return;
+inline void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
+                                 std::uint32_t owner, std::uint32_t readers) noexcept {
   thread_state& t = tls;
   for (std::uint32_t i = t.depth; i-- > 0;)
     if (t.held[i].instance == instance) {
@@ -1061,7 +1098,7 @@ inline void destroy(lock_state& s, const void* instance, class_getter cls) noexc
   validator_state* v = state();
   if (!v || t.busy) return;
   if (!t.tid) first_acquisition(t);
-  const std::uint32_t id = cls(s);
+  const std::uint32_t id = class_of(s, *cls);
   report_misuse(t, *v, report_kind::destroyed_while_held, [&](report& r) {
     r.has_acquiring = true;
     stack_capture st;
@@ -1073,6 +1110,15 @@ inline void destroy(lock_state& s, const void* instance, class_getter cls) noexc
                        : std::to_string(readers) + " reader(s) hold it") + ".";
     return true;
   }, /*quiet=*/true);
+}
+
+inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
+  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
+  const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
+  if (!owner && !readers) return;
+  // Set by the holder's first acquisition, which came before it marked the lock held.
+  if (const destroy_report_fn report = destroy_report.load(std::memory_order_acquire))
+    report(s, instance, cls, owner, readers);
 }
 
 inline exit_hook::~exit_hook() {
