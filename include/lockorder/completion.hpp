@@ -35,7 +35,7 @@ class waitable {
   using class_type = C;
   waitable() = default;
 #if LOCKORDER_RUNTIME
-  explicit waitable(own_class_t own) { rt::make_own_class(state_, own.name, rt::node_v<C>); }
+  explicit waitable(own_class_t own) { rt::make_own_class(state_, own.name, rt::class_desc_v<C>); }
 #else
   explicit waitable(own_class_t) {}
 #endif
@@ -46,10 +46,10 @@ class waitable {
   template <class W> friend class lockorder::LOCKORDER_ABI::signalling_section;
 #if LOCKORDER_RUNTIME
   void note_wait(const std::source_location& site, unsigned extra = 0) {
-    rt::wait_point(this, rt::class_of(state_, rt::node_v<C>), rt::mode_wait | extra, site);
+    rt::wait_point(this, rt::class_of(state_, rt::class_desc_v<C>), rt::mode_wait | extra, site);
   }
   void note_signal(const std::source_location& site) {
-    rt::wait_point(this, rt::class_of(state_, rt::node_v<C>), rt::mode_complete, site);
+    rt::wait_point(this, rt::class_of(state_, rt::class_desc_v<C>), rt::mode_complete, site);
   }
   rt::lock_state state_;
 #else
@@ -152,7 +152,7 @@ class signalling_section {
   signalling_section& operator=(const signalling_section&) = delete;
   ~signalling_section() {
 #if LOCKORDER_RUNTIME
-    impl::rt::release(c_.state_, static_cast<impl::waitable<typename W::class_type>*>(&c_), &impl::rt::node_v<typename W::class_type>,
+    impl::rt::release(c_.state_, static_cast<impl::waitable<typename W::class_type>*>(&c_), &impl::rt::class_desc_v<typename W::class_type>,
                       std::source_location::current());
 #endif
   }
@@ -164,7 +164,7 @@ class signalling_section {
     namespace rt = impl::rt;
     // Entered like a try-lock: no dependency into it, dependencies out of it.
     rt::acquire(c.state_, static_cast<impl::waitable<typename W::class_type>*>(&c),
-                rt::class_of(c.state_, rt::node_v<typename W::class_type>), 0,
+                rt::class_of(c.state_, rt::class_desc_v<typename W::class_type>), 0,
                 rt::mode_exclusive | rt::mode_try | rt::mode_section, site);
 #else
     (void)site;

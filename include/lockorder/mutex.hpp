@@ -86,10 +86,10 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
 
   lock_base() = default;
 #if LOCKORDER_RUNTIME
-  explicit lock_base(own_class_t own) { rt::make_own_class(state_, own.name, rt::node_v<C>); }
+  explicit lock_base(own_class_t own) { rt::make_own_class(state_, own.name, rt::class_desc_v<C>); }
   // always_inline: at -O0, one destructor function per class (the lock type's) instead
   // of two.
-  [[gnu::always_inline]] ~lock_base() { rt::destroy(state_, this, &rt::node_v<C>); }
+  [[gnu::always_inline]] ~lock_base() { rt::destroy(state_, this, &rt::class_desc_v<C>); }
 #else
   explicit lock_base(own_class_t) {}
 #endif
@@ -121,7 +121,7 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   /// and not performed (it would be undefined behaviour on the underlying lock).
   void unlock(std::source_location site = std::source_location::current())
       LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (rt::release(state_, this, &rt::node_v<C>, site)) lock_.unlock();
+    if (rt::release(state_, this, &rt::class_desc_v<C>, site)) lock_.unlock();
   }
 #else
   LOCKORDER_RT0_INLINE void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.lock(); }
@@ -140,7 +140,7 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   /// (lockdep's might_lock): for paths that take it only sometimes.
 #if LOCKORDER_RUNTIME
   void might_lock(std::source_location site = std::source_location::current()) {
-    rt::wait_point(this, rt::class_of(state_, rt::node_v<C>), rt::mode_exclusive, site);
+    rt::wait_point(this, rt::class_of(state_, rt::class_desc_v<C>), rt::mode_exclusive, site);
   }
 #else
   void might_lock() {}
@@ -172,12 +172,12 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
       else if constexpr (lockable<L>)
         taken = static_cast<bool>(lock_.try_lock());
       if (!taken) return false;
-      rt::acquire(state_, this, rt::class_of(state_, rt::node_v<C>), subclass,
+      rt::acquire(state_, this, rt::class_of(state_, rt::class_desc_v<C>), subclass,
                   mode | rt::mode_try, site);
       rt::mark_held(state_, mode);
       return true;
     }
-    rt::acquire(state_, this, rt::class_of(state_, rt::node_v<C>), subclass, mode, site);
+    rt::acquire(state_, this, rt::class_of(state_, rt::class_desc_v<C>), subclass, mode, site);
     try {
       if constexpr (Shared)
         lock_.lock_shared();
@@ -230,14 +230,14 @@ class shared_mutex : public impl::lock_base<C, L> {
   }
   void unlock_shared(std::source_location site = std::source_location::current())
       LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (impl::rt::release(this->state_, this, &impl::rt::node_v<C>, site))
+    if (impl::rt::release(this->state_, this, &impl::rt::class_desc_v<C>, site))
       this->lock_.unlock_shared();
   }
   /// might_lock() for a shared acquisition (lockdep's might_lock_read; the kernel's
   /// might_fault() is this on the address-space lock).
   void might_lock_shared(std::source_location site = std::source_location::current()) {
     namespace rt = impl::rt;
-    rt::wait_point(this, rt::class_of(this->state_, rt::node_v<C>),
+    rt::wait_point(this, rt::class_of(this->state_, rt::class_desc_v<C>),
                    reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, site);
   }
 

@@ -214,15 +214,15 @@ template <class C>
 inline constinit std::atomic<std::uint32_t> static_class_id{0};
 
 // A static class as data, so that registering one takes no code of its own: one
-// constant per class (node_v<C>), and one function (register_static) that walks them.
-// Lock types pass &node_v<C> where a class is needed; only the id's load is inlined.
-struct class_node;
+// constant per class (class_desc_v<C>), and one function (register_static) that walks them.
+// Lock types pass &class_desc_v<C> where a class is needed; only the id's load is inlined.
+struct class_desc;
 /// One declared order (after<>): `cls` is taken before the class that lists it.
 struct class_pred {
-  const class_node* cls;  // nullptr ends a list
+  const class_desc* cls;  // nullptr ends a list
   std::string_view why;   // a template parameter object's: static storage, NUL-terminated
 };
-struct class_node {
+struct class_desc {
   std::atomic<std::uint32_t>* id;  // &static_class_id<C>: 0 until registered
   const char* signature;           // detail::signature<C>(): the name is parsed from it
   level_t level;
@@ -238,13 +238,13 @@ template <class List> struct preds_of;  // the class_pred list of a declared_aft
 
 /// C's descriptor. Initializers only take addresses, so declared cycles are fine.
 template <class C>
-inline constexpr class_node node_v{&static_class_id<C>, signature<C>(),
+inline constexpr class_desc class_desc_v{&static_class_id<C>, signature<C>(),
                                    C::lockorder_level.value, C::lockorder_level.ranked,
                                    &C::lockorder_where, preds_of<declared_after_t<C>>::value};
 
 template <class... A>
 struct preds_of<type_list<A...>> {
-  static constexpr class_pred value[] = {{&node_v<typename A::class_type>, A::why}...,
+  static constexpr class_pred value[] = {{&class_desc_v<typename A::class_type>, A::why}...,
                                          {nullptr, {}}};
 };
 template <>
@@ -259,10 +259,10 @@ void declare_order(std::uint32_t before, std::uint32_t after, std::string_view w
 /// Registers the class and, first, every class it declares before it, with the
 /// declared edges. Returns 0 when a declared cycle leads back to a class this thread is
 /// registering (or the table is full).
-std::uint32_t register_static(const class_node& n) noexcept;
+std::uint32_t register_static(const class_desc& n) noexcept;
 
 /// The id of a static class, registered at its first use.
-inline std::uint32_t static_class(const class_node& n) noexcept {
+inline std::uint32_t static_class(const class_desc& n) noexcept {
   const std::uint32_t id = n.id->load(std::memory_order_acquire);
   return id ? id : register_static(n);
 }
@@ -270,12 +270,12 @@ std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bo
                                  level_t level, bool ranked) noexcept;
 
 /// Id of the class a lock of static class `n` belongs to: its own, or n's.
-inline std::uint32_t class_of(const lock_state& s, const class_node& n) noexcept {
+inline std::uint32_t class_of(const lock_state& s, const class_desc& n) noexcept {
   return s.own_class ? s.own_class : static_class(n);
 }
 
 /// Gives a lock its own class: n's level under its own name (numbered if none given).
-void make_own_class(lock_state& s, const char* name, const class_node& n) noexcept;
+void make_own_class(lock_state& s, const char* name, const class_desc& n) noexcept;
 
 /// Records an acquisition before the thread blocks on it (or after a successful
 /// try-lock). Checks it when its held-class sequence is new. May throw
@@ -288,7 +288,7 @@ void mark_held(lock_state& s, unsigned mode) noexcept;
 void forget(const void* instance) noexcept;
 /// How the validator learns a lock's class when it needs it for a report: its static
 /// class (the lock's own class, if it has one, is in its lock_state).
-using class_getter = const class_node*;
+using class_getter = const class_desc*;
 
 /// Records a release. Returns false for a bad unlock (reported; do not unlock).
 bool release(lock_state& s, const void* instance, class_getter cls, std::source_location loc);

@@ -471,12 +471,12 @@ inline void declare_order(std::uint32_t before, std::uint32_t after, std::string
 // leads back to one of them only when its id could not be published (a full table, a
 // signal handler inside the tables), and must end there instead of recursing forever.
 struct registering_frame {
-  const class_node* node;
+  const class_desc* node;
   const registering_frame* next;
 };
 inline constinit thread_local const registering_frame* registering = nullptr;
 
-[[gnu::noinline]] inline std::uint32_t register_static(const class_node& n) noexcept {
+[[gnu::noinline]] inline std::uint32_t register_static(const class_desc& n) noexcept {
   for (const registering_frame* f = registering; f; f = f->next)
     if (f->node == &n) return 0;
   const registering_frame self{&n, registering};
@@ -489,7 +489,7 @@ inline constinit thread_local const registering_frame* registering = nullptr;
   return id;
 }
 
-inline void make_own_class(lock_state& s, const char* name, const class_node& n) noexcept {
+inline void make_own_class(lock_state& s, const char* name, const class_desc& n) noexcept {
   const std::uint32_t family = class_of(s, n);
   s.own_class = register_own_class(family, name ? std::string_view(name) : n.name(), !name,
                                    n.level, n.ranked);
