@@ -467,9 +467,6 @@ struct lock_access {
   }
 };
 
-}  // namespace impl
-
-namespace impl {
 // The owning half of a guard: everything that depends only on the lock type and how it
 // is held (entry E), so it is instantiated once per lock type, never per held set
 // (compile time is a feature: a held set is a new type at every acquisition).
@@ -533,8 +530,8 @@ using last_t = typename decltype((std::type_identity<T>{}, ...))::type;
 /// context after unlock(), conservatively still claiming the class.
 /// For -Wthread-safety it is a scoped capability holding the lock it was returned for
 /// (docs/api.md#thread-safety-analysis).
-// Only the members' declarations are instantiated per held set; their bodies are
-// guard_body's, per lock type, and the destructor is the implicit one.
+// Only the members' declarations are instantiated per held set; the code that takes and
+// releases the lock is guard_body's, per lock type, and the destructor is defaulted.
 template <class Lock, class... Held>
 class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...>,
                                           public impl::guard_body<Lock, impl::last_t<Held...>> {

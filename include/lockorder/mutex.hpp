@@ -124,8 +124,11 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
     if (rt::release(state_, this, &rt::class_desc_v<C>, site)) lock_.unlock();
   }
 #else
-  LOCKORDER_RT0_INLINE void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.lock(); }
-  LOCKORDER_RT0_INLINE void lock_nested(unsigned) LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    lock_.lock();
+  }
+  LOCKORDER_RT0_INLINE void lock_nested(unsigned) LOCKORDER_ACQUIRE()
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     lock_.lock();
   }
   LOCKORDER_RT0_INLINE bool try_lock()
@@ -133,7 +136,9 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   {
     return lock_.try_lock();
   }
-  LOCKORDER_RT0_INLINE void unlock() LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS { lock_.unlock(); }
+  LOCKORDER_RT0_INLINE void unlock() LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    lock_.unlock();
+  }
 #endif
 
   /// Checks an acquisition here, as lock() and unlock() would, without taking the lock
@@ -250,13 +255,16 @@ class shared_mutex : public impl::lock_base<C, L> {
         reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, 0, is_try, site);
   }
 #else
-  LOCKORDER_RT0_INLINE void lock_shared() LOCKORDER_ACQUIRE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE void lock_shared() LOCKORDER_ACQUIRE_SHARED()
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     this->lock_.lock_shared();
   }
-  LOCKORDER_RT0_INLINE bool try_lock_shared() LOCKORDER_TRY_ACQUIRE_SHARED(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE bool try_lock_shared() LOCKORDER_TRY_ACQUIRE_SHARED(true)
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return this->lock_.try_lock_shared();
   }
-  LOCKORDER_RT0_INLINE void unlock_shared() LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE void unlock_shared() LOCKORDER_RELEASE_SHARED()
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     this->lock_.unlock_shared();
   }
   void might_lock_shared() {}

@@ -60,7 +60,8 @@ struct check_result {
   std::size_t index = 0;  // the held entry that conflicts
 };
 
-// One held entry as the check sees it: its class's node and its nesting subclass.
+// One held entry as the check sees it: its class's node and facts, and its nesting
+// subclass.
 struct held_entry {
   const class_node* node;
   const class_facts* facts;
@@ -111,19 +112,19 @@ inline constexpr held_entry held_entries_v[sizeof...(Held) + 1] = {
 
 /// The check of entry E (class, subclass, mode) against the held set Held.
 template <class E, class... Held>
+inline constexpr check_result check_v =
+    check_nodes(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>, entry_traits<E>::subclass,
+                held_entries_v<Held...>, sizeof...(Held));
+
+template <class E, class... Held>
 consteval check_result check_acquire() {
-  return check_nodes(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>,
-                     entry_traits<E>::subclass,
-                     held_entries_v<Held...>, sizeof...(Held));
+  return check_v<E, Held...>;
 }
 
-/// The check's verdict as a constant: what the acquisition paths test before they
-/// instantiate any diagnostic.
+/// The check's verdict: what the acquisition paths test before they instantiate any
+/// diagnostic (a variable, not a call: no function per acquisition).
 template <class E, class... Held>
-inline constexpr bool acquire_ok_v =
-    check_nodes(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>, entry_traits<E>::subclass,
-                held_entries_v<Held...>, sizeof...(Held))
-        .kind == check_kind::ok;
+inline constexpr bool acquire_ok_v = check_v<E, Held...>.kind == check_kind::ok;
 
 /// Every held ranked level below (Below) or above (!Below) the class's level: a fold,
 /// tested before find_level_conflict() is instantiated to name the culprit.
@@ -131,7 +132,8 @@ template <bool Below, class W, class... Held>
 inline constexpr bool wait_ok_v =
     !is_ranked_v<W> ||
     ((!is_ranked_v<entry_class_t<Held>> ||
-      (Below ? level_v<entry_class_t<Held>> < level_v<W> : level_v<entry_class_t<Held>> > level_v<W>)) &&
+      (Below ? level_v<entry_class_t<Held>> < level_v<W>
+             : level_v<entry_class_t<Held>> > level_v<W>)) &&
      ...);
 
 /// Every held ranked level below (Below) or above (!Below) the class's level.

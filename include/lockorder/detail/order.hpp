@@ -37,8 +37,9 @@ using preds_t = typename classes_of<declared_after_t<C>>::type;
 
 // The declared graph as constant data: one node per class, pointing at the nodes of the
 // classes its after<> lists name. The graph math is plain constexpr over these pointers,
-// so a query costs a constant evaluation (memoized by the compiler), not a cascade of
-// template instantiations over type lists (docs/performance.md#compile-time).
+// and what a check needs per class is computed once, into variables (facts_of): a query
+// is a constant evaluation, not a cascade of template instantiations over type lists
+// (docs/performance.md#compile-time).
 struct class_node {
   const class_node* const* preds;  // null-terminated
   level_t level;
