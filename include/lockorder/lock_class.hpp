@@ -103,15 +103,15 @@ constexpr std::string_view name_in_signature(std::string_view f) noexcept {
   const std::size_t end = f.find_first_of(";]", start);
   return f.substr(start, end - start);
 }
-template <class T>
-consteval std::string_view qualified_name() {
-  return name_in_signature(__PRETTY_FUNCTION__);
-}
-// The same signature, unparsed: the run-time validator keeps one per class and parses
-// it when the class is registered, so a class costs it no constant evaluation.
+// The signature that names T, unparsed: the run-time validator keeps one per class and
+// parses it when the class is registered, so a class costs it no constant evaluation.
 template <class T>
 consteval const char* signature() {
   return __PRETTY_FUNCTION__;
+}
+template <class T>
+consteval std::string_view qualified_name() {
+  return name_in_signature(signature<T>());
 }
 }  // namespace detail
 

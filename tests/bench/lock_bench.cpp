@@ -3,6 +3,8 @@
 // forced on (LOCKORDER_RUNTIME=1) for the lockorder cases.
 #include <lockorder/lockorder.hpp>
 
+#include "nest.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -58,14 +60,7 @@ void nested4(benchmark::State& state) {
   static C c;
   static D d;
   for (auto _ : state) {
-    a.lock();
-    b.lock();
-    c.lock();
-    d.lock();
-    d.unlock();
-    c.unlock();
-    b.unlock();
-    a.unlock();
+    lock_unlock_nested4(a, b, c, d);
     benchmark::ClobberMemory();
   }
 }

@@ -5,6 +5,8 @@
 // run-time counts in docs/performance.md (the command is there).
 #include <lockorder/lockorder.hpp>
 
+#include "nest.hpp"
+
 #include <cstring>
 #include <mutex>
 
@@ -25,14 +27,7 @@ template <class M>
 template <class A, class B, class C, class D>
 [[gnu::noinline]] void loop4(A& a, B& b, C& c, D& d, int n) {
   for (int i = 0; i < n; ++i) {
-    a.lock();
-    b.lock();
-    c.lock();
-    d.lock();
-    d.unlock();
-    c.unlock();
-    b.unlock();
-    a.unlock();
+    lock_unlock_nested4(a, b, c, d);
     asm volatile("" ::: "memory");
   }
 }

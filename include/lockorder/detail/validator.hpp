@@ -234,21 +234,22 @@ struct class_desc {
   std::string_view name() const noexcept { return name_in_signature(signature); }
 };
 
-template <class List> struct preds_of;  // the class_pred list of a declared_after_t
+template <class List> struct class_preds_of;  // the class_pred list of a declared_after_t
 
 /// C's descriptor. Initializers only take addresses, so declared cycles are fine.
 template <class C>
 inline constexpr class_desc class_desc_v{&static_class_id<C>, signature<C>(),
-                                   C::lockorder_level.value, C::lockorder_level.ranked,
-                                   &C::lockorder_where, preds_of<declared_after_t<C>>::value};
+                                         C::lockorder_level.value, C::lockorder_level.ranked,
+                                         &C::lockorder_where,
+                                         class_preds_of<declared_after_t<C>>::value};
 
 template <class... A>
-struct preds_of<type_list<A...>> {
+struct class_preds_of<type_list<A...>> {
   static constexpr class_pred value[] = {{&class_desc_v<typename A::class_type>, A::why}...,
                                          {nullptr, {}}};
 };
 template <>
-struct preds_of<type_list<>> {
+struct class_preds_of<type_list<>> {
   static constexpr class_pred value[] = {{nullptr, {}}};
 };
 
