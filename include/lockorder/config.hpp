@@ -28,6 +28,25 @@
 #  error "lockorder: LOCKORDER_CHECK_CONTEXT=1 needs LOCKORDER_RUNTIME=1"
 #endif
 
+// LOCKORDER_EXCEPTIONS: 1 = lockorder may throw and catch: report_mode::throw_exception,
+// and the validator catching std::bad_alloc to lose one report instead of the program.
+// 0 = it never does (-fno-exceptions): throw mode is unavailable (report.hpp), export.hpp's
+// throwing calls print and abort. Default: whether the compiler has exceptions on.
+// Changes no layout, so it is not part of the ABI namespace (docs/configuration.md).
+#ifndef LOCKORDER_EXCEPTIONS
+#  ifdef __cpp_exceptions
+#    define LOCKORDER_EXCEPTIONS 1
+#  else
+#    define LOCKORDER_EXCEPTIONS 0
+#  endif
+#endif
+#if LOCKORDER_EXCEPTIONS != 0 && LOCKORDER_EXCEPTIONS != 1
+#  error "lockorder: LOCKORDER_EXCEPTIONS must be 0 or 1"
+#endif
+#if LOCKORDER_EXCEPTIONS && !defined(__cpp_exceptions)
+#  error "lockorder: LOCKORDER_EXCEPTIONS=1 needs exceptions, and they are off (-fno-exceptions)"
+#endif
+
 // LOCKORDER_STACKTRACE: 1 = keep a full stack trace (up to LOCKORDER_STACK_DEPTH frames)
 // with every first-seen edge and print it in reports. 0 = keep only the acquisition site.
 #ifndef LOCKORDER_STACKTRACE

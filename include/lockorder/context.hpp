@@ -30,6 +30,8 @@ LOCKORDER_NAMESPACE_BEGIN
 template <class... Held> class context;
 template <class Lock, class... Held> class guard;
 template <class Locks, class... Held> class group_guard;
+template <class C> class context_at;
+template <class C> class context_before;
 
 namespace impl {
 using namespace ::lockorder::detail;
@@ -80,7 +82,8 @@ using context_of_t = decltype(as_context(std::declval<const std::remove_cvref_t<
   } else {                                                              \
     if constexpr (!Try && !impl::acquire_ok_v<E, Held...>)              \
       LOCKORDER_DIAGNOSE(impl::diagnose_acquire<E, Held...>());         \
-    return guard<L, Held..., E>(enter(site), m, site);                  \
+    return impl::guard_for_t<L, typename impl::push<E, Held...>::type>( \
+        enter(site), m, site);                                          \
   }
 
 // Raises the one compile error that explains why E may not be taken while Held are.
@@ -137,6 +140,14 @@ constexpr auto diagnose_acquire() {
 #else
     static_assert(diagnostic::declared_order_cycle<cycle_members_t<C>>,
                   "lockorder: the after<> declarations of these classes form a cycle: no order can satisfy them");
+#endif
+  } else if constexpr (kind == check_kind::not_after_bound) {
+    using B = entry_class_t<type_at_t<r.index, Held...>>;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::outside_context_before_bound<acquiring_class<C>, bound_before<B>>();  // lockorder: inside a context_before<C> only C and classes ordered after C may be taken
+#else
+    static_assert(diagnostic::outside_context_before_bound<acquiring_class<C>, bound_before<B>>,
+                  "lockorder: inside a context_before<C> only C and classes ordered after C may be taken");
 #endif
   } else if constexpr (kind == check_kind::declared_levels) {
     using A = level_conflict_t<C>;
@@ -211,6 +222,100 @@ template <class L> struct lock_class_of { using type = void; };
 template <lockorder_lock L> struct lock_class_of<L> { using type = typename L::class_type; };
 template <class L> using lock_class_t = typename lock_class_of<std::remove_cvref_t<L>>::type;
 
+// The last type of a pack: a comma fold, no recursive instantiation.
+template <class... T>
+using last_t = typename decltype((std::type_identity<T>{}, ...))::type;
+
+// The guard type for lock type L over a held list (a type_list from push<>).
+template <class L, class List> struct guard_for;
+template <class L, class... S> struct guard_for<L, type_list<S...>> { using type = guard<L, S...>; };
+template <class L, class List> using guard_for_t = typename guard_for<L, List>::type;
+
+// The held list after a group (lock_all, lock_fields) of entries E... is taken: the held
+// entries no member dominates, then every member (a group guard lists its whole group).
+template <class List, class... E> struct push_all;
+template <class... H, class... E>
+struct push_all<type_list<H...>, E...> {
+  static constexpr unsigned long long keep = (~0ull & ... & step_v<E, H...>.keep);
+  template <std::size_t... I>
+  static auto select(std::index_sequence<I...>)
+      -> join<std::conditional_t<(keep >> I) & 1, type_list<H>, type_list<>>..., type_list<E...>>;
+  using type = typename decltype(select(std::index_sequence_for<H...>{}))::type;
+};
+template <class Locks, class List> struct group_for;
+template <class Locks, class... S>
+struct group_for<Locks, type_list<S...>> { using type = group_guard<Locks, S...>; };
+template <class... Held, class... L>
+auto make_group_type(context<Held...>*, std::tuple<L&...>*)
+    -> typename group_for<std::tuple<L&...>,
+                          typename push_all<type_list<Held...>, lock_class_t<L>...>::type>::type;
+template <class Ctx, class... L>
+using group_for_t = decltype(make_group_type(static_cast<Ctx*>(nullptr),
+                                             static_cast<std::tuple<L&...>*>(nullptr)));
+
+// Raises the one error that explains why a context listing Held... is not a
+// context_at<E>: E is not held (in that mode), or another held class is not before it.
+// The class a context lists last (what the error names), or nothing_held.
+template <class... H> struct innermost_class { using type = nothing_held; };
+template <class H0, class... H>
+struct innermost_class<H0, H...> { using type = entry_class_t<type_at_t<sizeof...(H), H0, H...>>; };
+
+template <class C, class... Held>
+constexpr auto diagnose_not_held() {
+  using H = typename innermost_class<Held...>::type;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+  diagnostic::context_at_class_not_held<callee_needs_held<C>, innermost_held<H>>();  // lockorder: the callee needs C held (context_at<C> or holding<C>), and the caller's context does not list it in that mode
+#else
+  static_assert(diagnostic::context_at_class_not_held<callee_needs_held<C>, innermost_held<H>>,
+                "lockorder: the callee needs C held (context_at<C> or holding<C>), and the caller's context does not list it in that mode");
+#endif
+}
+template <class E, class... Held>
+constexpr auto diagnose_at() {
+  constexpr check_result r = check_at_v<E, Held...>;
+  if constexpr (r.kind == check_kind::not_held) {
+    diagnose_not_held<entry_class_t<E>, Held...>();
+  } else {
+    using H = entry_class_t<type_at_t<r.index, Held...>>;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::context_at_not_innermost<callee_needs_held<entry_class_t<E>>, also_holding<H>>();  // lockorder: context_at<C> means C is the innermost lock, and this held class is not ordered before C
+#else
+    static_assert(diagnostic::context_at_not_innermost<callee_needs_held<entry_class_t<E>>, also_holding<H>>,
+                  "lockorder: context_at<C> means C is the innermost lock, and this held class is not ordered before C");
+#endif
+  }
+}
+
+// Raises the one error that explains why a context listing Held... is not a
+// context_before<C>: C may not be taken while one of them is held.
+template <class C, class... Held>
+constexpr auto diagnose_before() {
+  constexpr check_result r = check_v<C, Held...>;
+  if constexpr (r.kind == check_kind::declared_cycle || r.kind == check_kind::declared_levels ||
+                r.kind == check_kind::subclass_range) {
+    diagnose_acquire<C, Held...>();  // C's own declarations are wrong: say that
+  } else {
+    using H = entry_class_t<type_at_t<r.index, Held...>>;
+#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
+    diagnostic::context_before_violated<callee_may_take<C>, while_holding_class<H>>();  // lockorder: the callee takes context_before<C> (C may be taken there), and a held class may not precede C
+#else
+    static_assert(diagnostic::context_before_violated<callee_may_take<C>, while_holding_class<H>>,
+                  "lockorder: the callee takes context_before<C> (C may be taken there), and a held class may not precede C");
+#endif
+  }
+}
+
+// holding<Ctx, C> as a requirement: false only after raising the error that names C.
+template <class Ctx, class Class> struct holding_check;
+template <class... H, class Class>
+struct holding_check<context<H...>, Class> {
+  static constexpr bool held = holds_class<context<H...>, Class>::value;
+  static constexpr bool value = [] {
+    if constexpr (!held) LOCKORDER_DIAGNOSE(diagnose_not_held<Class, H...>());
+    return held;
+  }();
+};
+
 // Per-thread bookkeeping for the stale-context check (see docs/concepts.md#stale).
 #if LOCKORDER_CHECK_CONTEXT
 struct context_depth {
@@ -255,6 +360,11 @@ class context_base {
   // No initializer here: context_depth has its own, and without one the defaults stay
   // trivial when it is empty (no constructor call per held set at -O0).
   [[no_unique_address]] context_depth depth_;
+
+  // The depth a context_at/context_before made from this context takes on (found by ADL).
+  [[gnu::always_inline]] friend context_depth depth_of(const context_base& c) {
+    return c.depth_;
+  }
 };
 
 // Selects group_guard's constructor that keeps the order given (lock_fields()).
@@ -275,7 +385,7 @@ class context : public impl::context_base {
   /// Takes `m` exclusively. Compiles only if its class may follow every held class.
   template <class L>
   [[gnu::always_inline]] [[nodiscard]] auto lock(
-      L& m, std::source_location site = std::source_location::current())
+      L& m, call_site site = {})
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = impl::lock_class_t<L>;
     LOCKORDER_TAKE(E, false, false);
@@ -284,7 +394,7 @@ class context : public impl::context_base {
   /// Takes `m` shared (a reader). Same order rules as lock().
   template <class L>
   [[gnu::always_inline]] [[nodiscard]] auto lock_shared(
-      L& m, std::source_location site = std::source_location::current())
+      L& m, call_site site = {})
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = shared<impl::lock_class_t<L>>;
     LOCKORDER_TAKE(E, true, false);
@@ -294,7 +404,7 @@ class context : public impl::context_base {
   /// class may be held again if each nesting uses a higher subclass.
   template <unsigned N, class L>
   [[gnu::always_inline]] [[nodiscard]] auto lock_nested(
-      L& m, std::source_location site = std::source_location::current())
+      L& m, call_site site = {})
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = nested<impl::lock_class_t<L>, N>;
     LOCKORDER_TAKE(E, false, false);
@@ -306,7 +416,7 @@ class context : public impl::context_base {
   // operator bool, so the analysis takes the guard as holding m (docs/api.md).
   template <class L>
   [[gnu::always_inline]] [[nodiscard]] auto try_lock(
-      L& m, std::source_location site = std::source_location::current())
+      L& m, call_site site = {})
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = tried<impl::lock_class_t<L>>;
     LOCKORDER_TAKE(E, false, true);
@@ -315,7 +425,7 @@ class context : public impl::context_base {
   /// try_lock() for a shared acquisition.
   template <class L>
   [[gnu::always_inline]] [[nodiscard]] auto try_lock_shared(
-      L& m, std::source_location site = std::source_location::current())
+      L& m, call_site site = {})
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = tried<shared<impl::lock_class_t<L>>>;
     LOCKORDER_TAKE(E, true, true);
@@ -332,7 +442,7 @@ class context : public impl::context_base {
   /// completer may need any lock ranked below the completion (docs/concepts.md#waits).
   template <class W>
     requires W::lockorder_completion
-  void wait(W& c, std::source_location site = std::source_location::current()) {
+  void wait(W& c, call_site site = {}) {
     if constexpr (!impl::wait_ok_v<true, typename W::class_type, Held...>)
       LOCKORDER_DIAGNOSE(impl::diagnose_wait<true, typename W::class_type, Held...>());
     check_current(site);
@@ -342,7 +452,7 @@ class context : public impl::context_base {
   /// Signals completion `c` (one waiter). Compiles only if every held level is above c's.
   template <class W>
     requires W::lockorder_completion
-  void complete(W& c, std::source_location site = std::source_location::current()) {
+  void complete(W& c, call_site site = {}) {
     if constexpr (!impl::wait_ok_v<false, typename W::class_type, Held...>)
       LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
     check_current(site);
@@ -352,7 +462,7 @@ class context : public impl::context_base {
   /// Signals completion `c` to all waiters. Same rule as complete().
   template <class W>
     requires W::lockorder_completion
-  void complete_all(W& c, std::source_location site = std::source_location::current()) {
+  void complete_all(W& c, call_site site = {}) {
     if constexpr (!impl::wait_ok_v<false, typename W::class_type, Held...>)
       LOCKORDER_DIAGNOSE(impl::diagnose_wait<false, typename W::class_type, Held...>());
     check_current(site);
@@ -363,12 +473,12 @@ class context : public impl::context_base {
   /// might_lock): for paths that take it only sometimes, like an allocation that may
   /// enter reclaim (an annotation, annotation.hpp) or a copy that may fault.
   template <class L>
-  void might_lock(L& m, std::source_location site = std::source_location::current()) {
+  void might_lock(L& m, call_site site = {}) {
     note_might<impl::lock_class_t<L>, false>(m, site);
   }
   /// might_lock() for a shared acquisition (the kernel's might_fault()).
   template <class L>
-  void might_lock_shared(L& m, std::source_location site = std::source_location::current()) {
+  void might_lock_shared(L& m, call_site site = {}) {
     note_might<shared<impl::lock_class_t<L>>, true>(m, site);
   }
 
@@ -401,10 +511,78 @@ class context : public impl::context_base {
 /// The root context: nothing held. Start every checked acquisition chain here.
 [[nodiscard]] constexpr context<> unlocked() noexcept { return context<>{}; }
 
+/// A context at a function boundary: C is held (as entry E: C, shared<C> or
+/// nested<C, N>) and is the innermost lock; every other held class is ordered before C.
+/// An ordinary class type, taken by value, so the callee can be a plain function in a
+/// .cpp file, a virtual function or a callback: `void f(lockorder::context_at<C> ctx);`.
+/// Any context converts to it when that is provable at compile time; otherwise the one
+/// error names C and the held class that breaks it. Inside, what may follow C may be
+/// taken. Empty with LOCKORDER_RUNTIME=0; otherwise it carries the stale-context depth.
+/// Example: examples/150-seed-000-across-files/ (docs/concepts.md#boundaries).
+template <class E>
+class context_at : public context<E> {
+ public:
+  template <class... H>
+  [[gnu::always_inline]] context_at(const context<H...>& from)  // NOLINT: implicit on purpose
+      : context<E>(depth_of(from)) {
+    if constexpr (impl::check_at_v<E, H...>.kind != impl::check_kind::ok)
+      LOCKORDER_DIAGNOSE(impl::diagnose_at<E, H...>());
+  }
+};
+
+/// A context at a function boundary for a callee that will take C: every held class may
+/// precede C. Inside, C and what is ordered after C (levels, after<>) may be taken,
+/// nothing else. Taken by value like context_at<C>; any context from which C could be
+/// taken converts to it, and one that could not is one error naming C and the held class.
+template <class C>
+class context_before : public context<before<C>> {
+ public:
+  template <class... H>
+  [[gnu::always_inline]] context_before(const context<H...>& from)  // NOLINT: implicit
+      : context<before<C>>(depth_of(from)) {
+    if constexpr (impl::check_v<C, H...>.kind != impl::check_kind::ok)
+      LOCKORDER_DIAGNOSE(impl::diagnose_before<C, H...>());
+  }
+
+ private:
+  template <class Lock, class... H> friend class guard;
+  [[gnu::always_inline]] explicit context_before(impl::context_depth d)
+      : context<before<C>>(d) {}
+};
+
+namespace impl {
+template <class Ctx, class E> struct at_ok : std::false_type {};
+template <class... H, class E>
+struct at_ok<context<H...>, E> : std::bool_constant<check_at_v<E, H...>.kind == check_kind::ok> {};
+template <class Ctx, class C> struct before_ok : std::false_type {};
+template <class... H, class C>
+struct before_ok<context<H...>, C> : std::bool_constant<check_v<C, H...>.kind == check_kind::ok> {};
+}  // namespace impl
+
+/// True when Ctx converts to context_at<E> (E: C, shared<C> or nested<C, N>). A query for
+/// tests and `if constexpr`: the conversion itself is one compile error when this is false.
+template <class Ctx, class E>
+inline constexpr bool converts_to_at_v =
+    requires { requires impl::at_ok<impl::context_of_t<Ctx>, E>::value; };
+/// True when Ctx converts to context_before<C>.
+template <class Ctx, class C>
+inline constexpr bool converts_to_before_v =
+    requires { requires impl::before_ok<impl::context_of_t<Ctx>, C>::value; };
+
+/// True when a context's type lists Class as held (in any mode). A query, for tests and
+/// `if constexpr`; holding<C> is the requirement a callee states.
+template <class Ctx, class Class>
+inline constexpr bool holds_v =
+    requires { requires impl::holds_class<impl::context_of_t<Ctx>, Class>::value; };
+
 /// A context that holds Class (in any mode): for callees that must be called with it held.
+/// A requirement, not a test: a context that does not list Class is a compile error whose
+/// first line names Class (use holds_v to ask). A context lists the innermost classes
+/// only (docs/concepts.md#what-a-context-lists): for a class held further out, take a
+/// context_at<> of the innermost, or assert it at run time (m.assert_held()).
 template <class Ctx, class Class>
 concept holding = impl::is_context<impl::context_of_t<Ctx>>::value &&
-                  impl::holds_class<impl::context_of_t<Ctx>, Class>::value;
+                  impl::holding_check<impl::context_of_t<Ctx>, Class>::value;
 
 /// A context that holds Class exclusively.
 template <class Ctx, class Class>
@@ -496,12 +674,16 @@ class guard_body {
   guard_body(context_depth d, Lock& m, const std::source_location& site) : lock_(nullptr) {
 #if LOCKORDER_CHECK_CONTEXT
     leave_ = d;
+#  if LOCKORDER_EXCEPTIONS
     try {
+#  endif
       if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
+#  if LOCKORDER_EXCEPTIONS
     } catch (...) {  // a report thrown in throw mode: nothing is held; leave the depth
       rt::context_leave(d.value);
       throw;
     }
+#  endif
 #else
     (void)d;
     if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
@@ -513,6 +695,10 @@ class guard_body {
       lock_access::release<E>(*m);
     }
   }
+  // Takes m again after release() (a try-lock entry tries again).
+  void take_again(Lock& m, const std::source_location& site) {
+    if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
+  }
 
   Lock* lock_;
 #if LOCKORDER_CHECK_CONTEXT
@@ -520,9 +706,6 @@ class guard_body {
 #endif
 };
 
-// The last type of a pack: a comma fold, no recursive instantiation.
-template <class... T>
-using last_t = typename decltype((std::type_identity<T>{}, ...))::type;
 }  // namespace impl
 
 /// Owns one lock taken through a context, and is the context that holds it too.
@@ -554,6 +737,32 @@ class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...>,
 
   /// The lock this guard was made for.
   [[nodiscard]] Lock* mutex() const noexcept { return this->lock_; }
+
+  /// Releases the lock, calls f with a context_before<C> (C: this lock's class), and takes
+  /// the lock again (Abseil's ReleasableMutexLock, parking_lot's MutexGuard::unlocked):
+  /// `g.unlocked([&](auto ctx) { do_io(); });`. While released, only C and what is ordered
+  /// after it may be taken through ctx; the validator checks the re-take like the first
+  /// take. Returns what f returns. f may also take no argument.
+  template <class F>
+  decltype(auto) unlocked(F&& f, call_site site = {})
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    using C = typename Lock::class_type;
+    Lock* const m = this->lock_;
+    this->release();
+    struct retake {  // also when f throws
+      guard* g;
+      Lock* m;
+      const std::source_location& site;
+      ~retake() {
+        if (m) g->take_again(*m, site);
+      }
+    } again{this, m, site};
+    if constexpr (std::is_invocable_v<F&&, context_before<C>>)
+      return static_cast<F&&>(f)(context_before<C>(this->depth_));
+    else
+      return static_cast<F&&>(f)();
+  }
+
 
  private:
   template <class... H> friend class context;
@@ -636,22 +845,26 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
   // context depth, so nothing stays held.
   void take_all(bool group, const std::source_location& site) {
     std::size_t k = 0;
+#if LOCKORDER_EXCEPTIONS
     try {
+#endif
       for (; k < n; ++k) {
         const unsigned flags = group && k ? group_next_flag : 0u;
         visit(order_[k], [&](auto& m) {
           impl::lock_access::acquire<impl::lock_class_t<decltype(m)>>(m, flags, site);
         });
       }
+#if LOCKORDER_EXCEPTIONS
     } catch (...) {
       while (k-- > 0) visit(order_[k], [](auto& m) {
         impl::lock_access::release<impl::lock_class_t<decltype(m)>>(m);
       });
-#if LOCKORDER_CHECK_CONTEXT
+#  if LOCKORDER_CHECK_CONTEXT
       impl::rt::context_leave(this->depth_.value);
-#endif
+#  endif
       throw;
     }
+#endif
     owns_ = true;
   }
 
@@ -708,8 +921,7 @@ auto context<Held...>::lock_all(L&... m) {
     else if constexpr (bad < sizeof...(L))
       LOCKORDER_DIAGNOSE(impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>());
     const auto site = std::source_location::current();
-    return group_guard<std::tuple<L&...>, Held..., impl::lock_class_t<L>...>(
-        enter(site), std::tie(m...), site);
+    return impl::group_for_t<context<Held...>, L...>(enter(site), std::tie(m...), site);
   }
 }
 
@@ -720,8 +932,7 @@ struct context_access {
   template <class... Held, class... L>
   static auto lock_in_order(context<Held...>& ctx, std::tuple<L&...> locks,
                             const std::source_location& site) {
-    return group_guard<std::tuple<L&...>, Held..., lock_class_t<L>...>(
-        ctx.enter(site), locks, in_given_order, site);
+    return group_for_t<context<Held...>, L...>(ctx.enter(site), locks, in_given_order, site);
   }
 };
 }  // namespace impl

@@ -7,6 +7,8 @@
 // tool tools/lockorder-graph.cpp does the rest; docs/graph.md shows a session.
 // Cost: everything here runs off the lock paths; observed_graph() takes the validator's
 // lock once, to copy the tables.
+// Errors: parse_json() and cycles() throw std::runtime_error; their overloads with a
+// `std::string& error` return it instead, and are the ones to use without exceptions.
 #pragma once
 
 #include <lockorder/config.hpp>
@@ -15,7 +17,9 @@
 #include <lockorder/report.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
@@ -33,6 +37,18 @@
 namespace lockorder {
 
 namespace detail {
+// The throwing calls' failure: std::runtime_error; without exceptions the message on
+// stderr, then std::abort() as libstdc++'s headers do there (_GLIBCXX_THROW_OR_ABORT).
+[[noreturn]] inline void graph_failure(const std::string& what) {
+#if LOCKORDER_EXCEPTIONS
+  throw std::runtime_error(what);
+#else
+  std::fprintf(stderr, "%s\n", what.c_str());
+  std::fflush(stderr);
+  std::abort();
+#endif
+}
+
 inline std::string json_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -48,12 +64,16 @@ inline std::string json_escape(std::string_view s) {
 }
 
 // A reader for the JSON that to_json() writes (objects, arrays, strings, numbers, bools).
+// It never throws (but std::bad_alloc): the first error is kept, the reader jumps to the
+// end, and from then on every read gives an empty value and every loop ends.
 class json_reader {
  public:
   explicit json_reader(std::string_view t) : t_(t) {}
+  /// "lockorder: graph JSON, offset 12: expected ':'", or empty.
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
   void expect(char c) {
     ws();
-    if (i_ >= t_.size() || t_[i_] != c) fail(std::string("expected '") + c + "'");
+    if (i_ >= t_.size() || t_[i_] != c) return fail(std::string("expected '") + c + "'");
     ++i_;
   }
   bool peek(char c) {
@@ -68,8 +88,13 @@ class json_reader {
       if (c == '\\' && i_ < t_.size()) {
         c = t_[i_++];
         if (c == 'n') c = '\n';
-        else if (c == 'u' && i_ + 4 <= t_.size()) {
-          c = static_cast<char>(std::stoi(std::string(t_.substr(i_, 4)), nullptr, 16));
+        else if (c == 'u') {
+          unsigned code = 0;
+          const char* p = t_.data() + i_;
+          const char* end = t_.data() + std::min(i_ + 4, t_.size());
+          if (std::from_chars(p, end, code, 16).ptr != end || end - p != 4)
+            return fail("expected four hex digits after \\u"), std::string();
+          c = static_cast<char>(code);
           i_ += 4;
         }
       }
@@ -82,8 +107,10 @@ class json_reader {
     ws();
     std::size_t end = i_;
     while (end < t_.size() && (t_[end] == '-' || (t_[end] >= '0' && t_[end] <= '9'))) ++end;
-    if (end == i_) fail("expected a number");
-    long long v = std::stoll(std::string(t_.substr(i_, end - i_)));
+    long long v = 0;
+    const auto [p, ec] = std::from_chars(t_.data() + i_, t_.data() + end, v);
+    if (end == i_ || p != t_.data() + end || ec != std::errc())
+      return fail("expected a number"), 0;
     i_ = end;
     return v;
   }
@@ -91,7 +118,7 @@ class json_reader {
     ws();
     if (t_.substr(i_, 4) == "true") return i_ += 4, true;
     if (t_.substr(i_, 5) == "false") return i_ += 5, false;
-    fail("expected true or false");
+    return fail("expected true or false"), false;
   }
   // Calls f(key) for each member of an object.
   template <class F>
@@ -133,11 +160,14 @@ class json_reader {
     while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\t' || t_[i_] == '\r'))
       ++i_;
   }
-  [[noreturn]] void fail(const std::string& what) {
-    throw std::runtime_error("lockorder: graph JSON, offset " + std::to_string(i_) + ": " + what);
+  void fail(const std::string& what) {
+    if (error_.empty())
+      error_ = "lockorder: graph JSON, offset " + std::to_string(i_) + ": " + what;
+    i_ = t_.size();
   }
   std::string_view t_;
   std::size_t i_ = 0;
+  std::string error_;
 };
 
 inline std::string dot_id(std::string_view s) { return "\"" + json_escape(s) + "\""; }
@@ -195,8 +225,10 @@ inline std::string to_json(const lock_graph& g) {
   return out;
 }
 
-/// Reads what to_json() wrote (unknown members are skipped). Throws std::runtime_error.
-inline lock_graph parse_json(std::string_view text) {
+/// Reads what to_json() wrote (unknown members are skipped). Malformed text gives an empty
+/// graph and `error` says where and what ("lockorder: graph JSON, offset 12: expected
+/// ':'"); `error` is cleared on success. Throws nothing but std::bad_alloc.
+inline lock_graph parse_json(std::string_view text, std::string& error) {
   lock_graph g;
   detail::json_reader r(text);
   r.object([&](const std::string& key) {
@@ -238,6 +270,17 @@ inline lock_graph parse_json(std::string_view text) {
       r.skip_value();
     }
   });
+  error = r.error();
+  if (!error.empty()) return {};
+  return g;
+}
+
+/// The same; malformed text throws std::runtime_error with that message (without
+/// exceptions: prints it and aborts; docs/graph.md#errors).
+inline lock_graph parse_json(std::string_view text) {
+  std::string error;
+  lock_graph g = parse_json(text, error);
+  if (!error.empty()) detail::graph_failure(error);
   return g;
 }
 
@@ -269,7 +312,10 @@ inline void merge(lock_graph& into, const lock_graph& other) {
 /// The deadlock cycles of the graph, each as its edges in order (lockdep's rules: a
 /// cycle through a lock taken and held only as a recursive reader is no deadlock).
 /// Each cycle is found once, when its last edge is added in the graph's edge order.
-inline std::vector<std::vector<graph_edge>> cycles(const lock_graph& g) {
+/// A graph beyond its tables (32767 classes, 262144 dependencies) gives no cycles and
+/// `error` says so ("lockorder: graph too large for cycles()"); else `error` is cleared.
+inline std::vector<std::vector<graph_edge>> cycles(const lock_graph& g, std::string& error) {
+  error.clear();
   constexpr std::size_t max_nodes = 1 << 15, max_edges = 1 << 18;
   using graph_t = detail::dep_graph<max_nodes, max_edges>;
   auto dg = std::make_unique<graph_t>();  // value-initialized: zeroed, as it requires
@@ -280,13 +326,18 @@ inline std::vector<std::vector<graph_edge>> cycles(const lock_graph& g) {
     auto it = id.find(name);
     if (it != id.end()) return it->second;
     const std::uint32_t n = dg->add_node();
-    if (!n) throw std::runtime_error("lockorder: graph too large for cycles()");
-    return id[name] = n;
+    if (n) id[name] = n;
+    return n;  // 0: the graph is too large
   };
+  static constexpr const char* too_large = "lockorder: graph too large for cycles()";
   std::vector<std::vector<graph_edge>> out;
   for (std::size_t i = 0; i < g.edges.size(); ++i) {
     const auto& e = g.edges[i];
     const std::uint32_t a = node(e.from), b = node(e.to);
+    if (!a || !b) {
+      error = too_large;
+      return {};
+    }
     for (unsigned k = 0; k < 4; ++k) {
       if (!(e.kinds & (1u << k))) continue;
       std::size_t len = 0;
@@ -302,10 +353,20 @@ inline std::vector<std::vector<graph_edge>> cycles(const lock_graph& g) {
         out.push_back(std::move(c));
         break;
       } else if (res == graph_t::result::full) {
-        throw std::runtime_error("lockorder: graph too large for cycles()");
+        error = too_large;
+        return {};
       }
     }
   }
+  return out;
+}
+
+/// The same; a graph too large throws std::runtime_error (without exceptions: prints the
+/// message and aborts).
+inline std::vector<std::vector<graph_edge>> cycles(const lock_graph& g) {
+  std::string error;
+  auto out = cycles(g, error);
+  if (!error.empty()) detail::graph_failure(error);
   return out;
 }
 
@@ -340,7 +401,8 @@ inline std::string to_dot(const lock_graph& g, const std::vector<graph_edge>& hi
 /// LOCKORDER_CLASS declarations in a topological order of the graph: each class gets a
 /// level 10 above the previous one, so every observed dependency goes upwards and the
 /// compiler rejects its inversion. Empty when the graph has a deadlock cycle: print
-/// cycles() instead. Names are made valid identifiers ("a.b#2" -> "a_b_2").
+/// cycles() instead. Names are made valid identifiers ("a.b#2" -> "a_b_2"). Fails as
+/// cycles(g) does on a graph too large.
 inline std::string suggest_hierarchy(const lock_graph& g) {
   if (!cycles(g).empty()) return {};
   std::map<std::string, std::size_t> index;

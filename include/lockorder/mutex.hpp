@@ -13,6 +13,7 @@
 
 #include <lockorder/config.hpp>
 #include <lockorder/lock_class.hpp>
+#include <lockorder/call_site.hpp>
 #include <lockorder/thread_safety.hpp>
 
 #include <concepts>
@@ -124,19 +125,22 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
     if (rt::release(state_, this, &rt::class_desc_v<C>, site)) lock_.unlock();
   }
 #else
-  LOCKORDER_RT0_INLINE void lock() LOCKORDER_ACQUIRE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    lock_.lock();
-  }
-  LOCKORDER_RT0_INLINE void lock_nested(unsigned) LOCKORDER_ACQUIRE()
+  // The call_site parameters exist so that a wrapper's `mu_.lock(s)` compiles in both modes.
+  LOCKORDER_RT0_INLINE void lock(call_site = {}) LOCKORDER_ACQUIRE()
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     lock_.lock();
   }
-  LOCKORDER_RT0_INLINE bool try_lock()
+  LOCKORDER_RT0_INLINE void lock_nested(unsigned, call_site = {}) LOCKORDER_ACQUIRE()
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+    lock_.lock();
+  }
+  LOCKORDER_RT0_INLINE bool try_lock(call_site = {})
     requires lockable<L> LOCKORDER_TRY_ACQUIRE(true) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS
   {
     return lock_.try_lock();
   }
-  LOCKORDER_RT0_INLINE void unlock() LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
+  LOCKORDER_RT0_INLINE void unlock(call_site = {}) LOCKORDER_RELEASE()
+      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     lock_.unlock();
   }
 #endif
@@ -148,7 +152,7 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
     rt::wait_point(this, rt::class_of(state_, rt::class_desc_v<C>), rt::mode_exclusive, site);
   }
 #else
-  void might_lock() {}
+  void might_lock(call_site = {}) {}
 #endif
 
   /// The underlying lock, for code that must hand it to an API that wants it.
@@ -183,15 +187,19 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
       return true;
     }
     rt::acquire(state_, this, rt::class_of(state_, rt::class_desc_v<C>), subclass, mode, site);
+#if LOCKORDER_EXCEPTIONS
     try {
+#endif
       if constexpr (Shared)
         lock_.lock_shared();
       else
         lock_.lock();
+#if LOCKORDER_EXCEPTIONS
     } catch (...) {
       rt::forget(this);  // it failed to lock: drop the record acquire() pushed
       throw;
     }
+#endif
     rt::mark_held(state_, mode);
     return true;
   }
@@ -255,19 +263,19 @@ class shared_mutex : public impl::lock_base<C, L> {
         reader_recursive_v<L> ? rt::mode_recursive_read : rt::mode_read, 0, is_try, site);
   }
 #else
-  LOCKORDER_RT0_INLINE void lock_shared() LOCKORDER_ACQUIRE_SHARED()
+  LOCKORDER_RT0_INLINE void lock_shared(call_site = {}) LOCKORDER_ACQUIRE_SHARED()
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     this->lock_.lock_shared();
   }
-  LOCKORDER_RT0_INLINE bool try_lock_shared() LOCKORDER_TRY_ACQUIRE_SHARED(true)
+  LOCKORDER_RT0_INLINE bool try_lock_shared(call_site = {}) LOCKORDER_TRY_ACQUIRE_SHARED(true)
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     return this->lock_.try_lock_shared();
   }
-  LOCKORDER_RT0_INLINE void unlock_shared() LOCKORDER_RELEASE_SHARED()
+  LOCKORDER_RT0_INLINE void unlock_shared(call_site = {}) LOCKORDER_RELEASE_SHARED()
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     this->lock_.unlock_shared();
   }
-  void might_lock_shared() {}
+  void might_lock_shared(call_site = {}) {}
 #endif
 };
 

@@ -7,6 +7,8 @@
 // Where reports go: the handler mode, set from code (set_report_mode, set_report_handler,
 // scoped_report_handler) or from the environment (LOCKORDER_OPTIONS=mode=abort). The
 // handler runs before the reporting thread blocks on the lock it is about to take.
+// Without exceptions (LOCKORDER_EXCEPTIONS=0) throw mode is unavailable: naming it does not
+// compile, and asking for it at run time gets abort mode and one line saying so.
 #pragma once
 
 #include <lockorder/config.hpp>
@@ -131,7 +133,8 @@ struct lock_graph {
   std::vector<graph_edge> edges;
 };
 
-/// Thrown from a blocking acquisition in report_mode::throw_exception.
+/// Thrown from a blocking acquisition in report_mode::throw_exception. Defined either way;
+/// never thrown with LOCKORDER_EXCEPTIONS=0.
 class lock_order_error : public std::logic_error {
  public:
   explicit lock_order_error(report r)
@@ -142,16 +145,26 @@ class lock_order_error : public std::logic_error {
   struct report report_;
 };
 
+// Numbered: without exceptions the library names the throw mode by its value only.
 enum class report_mode {
-  log,              ///< write text() to stderr and go on (default)
-  abort,            ///< write it, then std::abort()
-  throw_exception,  ///< throw lock_order_error from the acquisition (others are logged)
-  callback,         ///< call the handler given to set_report_handler()
+  log = 0,    ///< write text() to stderr and go on (default)
+  abort = 1,  ///< write it, then std::abort()
+#if LOCKORDER_EXCEPTIONS
+  throw_exception = 2,  ///< throw lock_order_error from the acquisition (others are logged)
+#else
+  // Naming it is an error that says why (GCC 12 prints that error line twice).
+  throw_exception __attribute__((unavailable(
+      "lockorder: report_mode::throw_exception needs exceptions, and this translation unit "
+      "is built without them (-fno-exceptions: LOCKORDER_EXCEPTIONS=0); use "
+      "report_mode::abort, or a handler (set_report_handler)"))) = 2,
+#endif
+  callback = 3,  ///< call the handler given to set_report_handler()
 };
 
 using report_handler = std::function<void(const report&)>;
 
-/// Selects how reports are delivered. Thread-safe; affects all threads.
+/// Selects how reports are delivered. Thread-safe; affects all threads. Without exceptions,
+/// the throw mode's value (only reachable through a cast) selects abort, saying so on stderr.
 void set_report_mode(report_mode mode) noexcept;
 [[nodiscard]] report_mode get_report_mode() noexcept;
 
@@ -174,6 +187,11 @@ class scoped_report_handler {
 };
 
 namespace detail {
+
+inline constexpr report_mode throw_mode = static_cast<report_mode>(2);
+#if LOCKORDER_EXCEPTIONS
+static_assert(throw_mode == report_mode::throw_exception);
+#endif
 
 struct report_sink {
   std::atomic<report_mode> mode{report_mode::log};
@@ -204,6 +222,19 @@ void for_each_option(F&& f) {
   }
 }
 
+#if !LOCKORDER_EXCEPTIONS
+// Throw mode asked for without exceptions: abort instead, and say so in one line. Abort,
+// not log: a run that asks for throw wants a report to stop it (a test to fail), and
+// logging would let it pass (docs/runtime.md#without-exceptions).
+inline report_mode throw_mode_unavailable(const char* asked, const char* instead) noexcept {
+  std::fprintf(stderr,
+               "lockorder: %s needs exceptions, and this program is built without them "
+               "(-fno-exceptions: LOCKORDER_EXCEPTIONS=0); using %s instead\n",
+               asked, instead);
+  return report_mode::abort;
+}
+#endif
+
 inline void read_environment() {
   auto& s = sink();
   if (s.env_read.exchange(true)) return;
@@ -211,7 +242,12 @@ inline void read_environment() {
     if (key == "mode") {
       if (value == "log") s.mode = report_mode::log;
       else if (value == "abort") s.mode = report_mode::abort;
+#if LOCKORDER_EXCEPTIONS
       else if (value == "throw") s.mode = report_mode::throw_exception;
+#else
+      else if (value == "throw")
+        s.mode = throw_mode_unavailable("LOCKORDER_OPTIONS: mode=throw", "mode=abort");
+#endif
       else std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown mode '%.*s' (log, abort, throw)\n",
                         static_cast<int>(value.size()), value.data());
     } else if (key != "export") {
@@ -222,8 +258,11 @@ inline void read_environment() {
 }
 
 /// Delivers a report according to the mode. Returns true when the caller should throw
-/// (throw mode and a blocking acquisition: `may_throw`).
+/// (throw mode and a blocking acquisition: `may_throw`); never without exceptions.
 inline bool deliver(const report& r, bool may_throw) {
+#if !LOCKORDER_EXCEPTIONS
+  (void)may_throw;
+#endif
   read_environment();
   auto& s = sink();
   switch (s.mode.load()) {
@@ -243,15 +282,20 @@ inline bool deliver(const report& r, bool may_throw) {
       std::fputs(r.text().c_str(), stderr);
       std::fflush(stderr);
       return false;
+#if !LOCKORDER_EXCEPTIONS
+    default:  // the throw mode, which set_report_mode() and read_environment() never keep
+#endif
     case report_mode::abort:
       std::fputs(r.text().c_str(), stderr);
       std::fflush(stderr);
       std::abort();
+#if LOCKORDER_EXCEPTIONS
     case report_mode::throw_exception:
       if (may_throw) return true;
       std::fputs(r.text().c_str(), stderr);
       std::fflush(stderr);
       return false;
+#endif
   }
   return false;
 }
@@ -260,6 +304,11 @@ inline bool deliver(const report& r, bool may_throw) {
 
 inline void set_report_mode(report_mode mode) noexcept {
   detail::sink().env_read = true;  // code wins over the environment
+#if !LOCKORDER_EXCEPTIONS
+  if (mode == detail::throw_mode)
+    mode = detail::throw_mode_unavailable("set_report_mode: report_mode::throw_exception",
+                                          "report_mode::abort");
+#endif
   detail::sink().mode = mode;
 }
 inline report_mode get_report_mode() noexcept {

@@ -32,6 +32,8 @@ TEST_CASE("contexts are empty and guards are a pointer") {
   auto g1 = ctx.lock(low);
   auto g2 = g1.lock(high);
   STATIC_REQUIRE(sizeof(g2) == sizeof(void*));
+  STATIC_REQUIRE(std::is_empty_v<lockorder::context_at<rt0_high>>);
+  STATIC_REQUIRE(std::is_empty_v<lockorder::context_before<rt0_high>>);
   REQUIRE(g2.owns_lock());
   REQUIRE_FALSE(high.try_lock());
 }

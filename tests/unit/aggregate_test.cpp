@@ -85,8 +85,8 @@ TEST_CASE("aggregate: lock_fields<I...> takes a subset, in field order") {
     CHECK(take_trace() == std::vector<std::string>{"+b", "+d"});
     STATIC_REQUIRE(lockorder::holding<decltype(g), agg_r10>);
     STATIC_REQUIRE(lockorder::holding<decltype(g), agg_r20>);
-    STATIC_REQUIRE_FALSE(lockorder::holding<decltype(g), agg_u1>);
-    STATIC_REQUIRE_FALSE(lockorder::holding<decltype(g), agg_u2>);
+    STATIC_REQUIRE_FALSE(lockorder::holds_v<decltype(g), agg_u1>);
+    STATIC_REQUIRE_FALSE(lockorder::holds_v<decltype(g), agg_u2>);
     g.unlock();  // early, and once
     CHECK_FALSE(g.owns_lock());
     CHECK(take_trace() == std::vector<std::string>{"-d", "-b"});

@@ -52,8 +52,11 @@ using with_u = lock_t<root, mutex_u>;
 TEST_CASE("concepts: guards are contexts with the held classes in their type") {
   STATIC_REQUIRE(std::is_same_v<root, lockorder::context<>>);
   STATIC_REQUIRE(std::is_same_v<with_a, lockorder::guard<mutex_a, cc_a>>);
-  STATIC_REQUIRE(std::is_same_v<with_ab, lockorder::guard<mutex_b, cc_a, cc_b>>);
-  STATIC_REQUIRE(std::is_base_of_v<lockorder::context<cc_a, cc_b>, with_ab>);
+  // A context lists the innermost classes only: cc_a is ordered before cc_b, so every
+  // check against cc_a is made by cc_b (docs/concepts.md#what-a-context-lists).
+  STATIC_REQUIRE(std::is_same_v<with_ab, lockorder::guard<mutex_b, cc_b>>);
+  STATIC_REQUIRE(std::is_base_of_v<lockorder::context<cc_b>, with_ab>);
+  STATIC_REQUIRE(std::is_same_v<lock_t<with_b, mutex_u>, lockorder::guard<mutex_u, cc_b, cc_u>>);
   STATIC_REQUIRE(lockorder::lock_class<cc_a>);
   STATIC_REQUIRE_FALSE(lockorder::lock_class<int>);
   STATIC_REQUIRE(lockorder::lockorder_lock<mutex_a>);
@@ -120,15 +123,16 @@ TEST_CASE("concepts: shared acquisitions follow the same order") {
 TEST_CASE("concepts: holding and holding_exclusive") {
   using read_a = lock_shared_t<root, shared_a>;
   STATIC_REQUIRE(lockorder::holding<with_a, cc_a>);
-  STATIC_REQUIRE(lockorder::holding<with_ab, cc_a>);
+  STATIC_REQUIRE_FALSE(lockorder::holds_v<with_ab, cc_a>);  // held, no longer listed
   STATIC_REQUIRE(lockorder::holding<with_ab, cc_b>);
   STATIC_REQUIRE(lockorder::holding<const with_ab&, cc_b>);  // cv-ref qualified contexts
-  STATIC_REQUIRE_FALSE(lockorder::holding<root, cc_a>);
-  STATIC_REQUIRE_FALSE(lockorder::holding<with_b, cc_a>);
+  STATIC_REQUIRE_FALSE(lockorder::holds_v<root, cc_a>);  // holding<> itself: an error
+  STATIC_REQUIRE_FALSE(lockorder::holds_v<with_b, cc_a>);
   STATIC_REQUIRE(lockorder::holding_exclusive<with_a, cc_a>);
   STATIC_REQUIRE(lockorder::holding<read_a, cc_a>);
   STATIC_REQUIRE_FALSE(lockorder::holding_exclusive<read_a, cc_a>);
   STATIC_REQUIRE_FALSE(lockorder::holding<int, cc_a>);  // not a context at all
+  STATIC_REQUIRE_FALSE(lockorder::holds_v<int, cc_a>);
   STATIC_REQUIRE_FALSE(lockorder::may_acquire<int, cc_a>);
 }
 
@@ -161,7 +165,7 @@ TEST_CASE("concepts: lock_all holds every class of the group") {
   using with_a_bc = lock_all_t<with_a, mutex_c, mutex_b>;  // argument order is free
   STATIC_REQUIRE(lockorder::holding<with_bc, cc_b>);
   STATIC_REQUIRE(lockorder::holding<with_bc, cc_c>);
-  STATIC_REQUIRE(lockorder::holding<with_a_bc, cc_a>);
+  STATIC_REQUIRE_FALSE(lockorder::holds_v<with_a_bc, cc_a>);  // ordered before the group
   STATIC_REQUIRE_FALSE(lockorder::can_lock<with_bc, mutex_a>);
   STATIC_REQUIRE_FALSE(lockorder::can_lock<with_a_bc, mutex_b_peer>);
   using two_of_a = lock_all_t<root, mutex_a, mutex_a>;  // several locks of one class
@@ -185,4 +189,44 @@ TEST_CASE("concepts: the checked calls compile and run for the positive cases") 
   tc.unlock();
   CHECK_FALSE(tc.owns_lock());
   STATIC_REQUIRE(lockorder::holding<decltype(tc), cc_c>);  // still claimed after unlock()
+}
+
+TEST_CASE("concepts: function-boundary contexts (context_at, context_before)") {
+  using at_b = lockorder::context_at<cc_b>;
+  using before_b = lockorder::context_before<cc_b>;
+  // context_at<C>: C held and innermost; every other listed class ordered before it.
+  STATIC_REQUIRE(lockorder::converts_to_at_v<with_b, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_at_v<with_ab, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_at_v<at_b, cc_b>);
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_at_v<root, cc_b>);        // nothing held
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_at_v<with_a, cc_b>);      // cc_b not held
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_at_v<with_ab, cc_a>);     // cc_a not innermost
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_at_v<lock_t<with_b, mutex_u>, cc_b>);  // cc_u
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_at_v<lock_shared_t<root, shared_b>, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_at_v<lock_shared_t<root, shared_b>, lockorder::shared<cc_b>>);
+  STATIC_REQUIRE(lockorder::holding<at_b, cc_b>);
+  STATIC_REQUIRE(lockorder::can_lock<at_b, mutex_c>);
+  STATIC_REQUIRE(lockorder::can_lock<at_b, mutex_u>);
+  STATIC_REQUIRE_FALSE(lockorder::can_lock<at_b, mutex_a>);
+  STATIC_REQUIRE_FALSE(lockorder::can_lock<at_b, mutex_b>);
+  // context_before<C>: C may be taken; inside, C and what is ordered after it, only.
+  STATIC_REQUIRE(lockorder::converts_to_before_v<root, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_before_v<with_a, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_before_v<with_u, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_before_v<before_b, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_before_v<lockorder::context_before<cc_a>, cc_b>);
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_before_v<with_b, cc_b>);   // already held
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_before_v<with_c, cc_b>);
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_before_v<lockorder::context_before<cc_c>, cc_b>);
+  STATIC_REQUIRE_FALSE(lockorder::converts_to_before_v<before_b, cc_u>);  // cc_u unordered
+  STATIC_REQUIRE(lockorder::can_lock<before_b, mutex_b>);
+  STATIC_REQUIRE(lockorder::can_lock<before_b, mutex_c>);
+  STATIC_REQUIRE_FALSE(lockorder::can_lock<before_b, mutex_a>);
+  STATIC_REQUIRE_FALSE(lockorder::can_lock<before_b, mutex_u>);
+  STATIC_REQUIRE_FALSE(lockorder::can_lock<before_b, mutex_b_peer>);
+  STATIC_REQUIRE(std::is_same_v<lock_t<before_b, mutex_c>, lockorder::guard<mutex_c, cc_c>>);
+  // The guard a boundary context returns converts onward by the same rules.
+  STATIC_REQUIRE(lockorder::converts_to_at_v<lock_t<before_b, mutex_b>, cc_b>);
+  STATIC_REQUIRE(lockorder::converts_to_at_v<lock_t<at_b, mutex_c>, cc_c>);
+  STATIC_REQUIRE(std::is_empty_v<at_b> == !LOCKORDER_CHECK_CONTEXT);
 }

@@ -35,6 +35,13 @@ template <std::size_t Count> struct field_count;
 template <std::size_t Index, class Class> struct acquiring_field;
 template <std::size_t Index, class Class> struct while_holding_field;
 template <class T, std::size_t Index> struct field_of;
+// Words of the function-boundary contexts (context_at<C>, context_before<C>, holding<C>).
+template <class Class> struct callee_needs_held;      ///< the callee's context_at<C> / holding<C>
+template <class Class> struct callee_may_take;        ///< the callee's context_before<C>
+template <class Class> struct innermost_held;         ///< what the caller's context lists last
+template <class Class> struct also_holding;           ///< a held class not ordered before C
+template <class Class> struct bound_before;           ///< inside a context_before<C>
+struct nothing_held;
 
 namespace diagnostic {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
@@ -56,6 +63,10 @@ template <class... Why> void aggregate_field_indices() = delete;  // Fix: lock_f
 template <class... Why> void aggregate_field_order() = delete;  // Fix: a later field must have a higher level: reorder the fields or change the levels.
 template <class... Why> void aggregate_field_declared_order() = delete;  // Fix: a later field's class is declared (after<>) before an earlier one's: reorder the fields or the declaration.
 template <class... Why> void aggregate_field_class_twice() = delete;  // Fix: give each field its own class; the field order then orders them.
+template <class... Why> void context_at_class_not_held() = delete;  // Fix: the callee takes context_at<C> or holding<C>, and the caller's context does not hold C (in that mode): take C first, or give the callee a context_before<C>.
+template <class... Why> void context_at_not_innermost() = delete;  // Fix: context_at<C> means C is the innermost lock: this held class is not ordered before C; release it, order it before C, or pass a context_at<> of the innermost class.
+template <class... Why> void context_before_violated() = delete;  // Fix: the callee takes context_before<C>, which means C may be taken here, and a held class may not precede C: call it before taking that lock.
+template <class... Why> void outside_context_before_bound() = delete;  // Fix: inside a context_before<C> only C and classes ordered after C (by levels or after<>) may be taken.
 template <class... Why> void aggregate_field_taken_out_of_order() = delete;  // Fix: a later field's class is held: take the fields in field order (one lock_fields() call).
 #else
 template <class... Why> constexpr bool lock_order_violation = false;  // Fix: acquire the lower-level lock first, or change the levels (docs/diagnostics.md#order).
@@ -76,6 +87,10 @@ template <class... Why> constexpr bool aggregate_field_indices = false;  // Fix:
 template <class... Why> constexpr bool aggregate_field_order = false;  // Fix: a later field must have a higher level: reorder the fields or change the levels.
 template <class... Why> constexpr bool aggregate_field_declared_order = false;  // Fix: a later field's class is declared (after<>) before an earlier one's: reorder the fields or the declaration.
 template <class... Why> constexpr bool aggregate_field_class_twice = false;  // Fix: give each field its own class; the field order then orders them.
+template <class... Why> constexpr bool context_at_class_not_held = false;  // Fix: the callee takes context_at<C> or holding<C>, and the caller's context does not hold C (in that mode): take C first, or give the callee a context_before<C>.
+template <class... Why> constexpr bool context_at_not_innermost = false;  // Fix: context_at<C> means C is the innermost lock: this held class is not ordered before C; release it, order it before C, or pass a context_at<> of the innermost class.
+template <class... Why> constexpr bool context_before_violated = false;  // Fix: the callee takes context_before<C>, which means C may be taken here, and a held class may not precede C: call it before taking that lock.
+template <class... Why> constexpr bool outside_context_before_bound = false;  // Fix: inside a context_before<C> only C and classes ordered after C (by levels or after<>) may be taken.
 template <class... Why> constexpr bool aggregate_field_taken_out_of_order = false;  // Fix: a later field's class is held: take the fields in field order (one lock_fields() call).
 #endif
 }  // namespace diagnostic

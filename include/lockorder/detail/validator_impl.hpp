@@ -425,10 +425,14 @@ inline std::uint32_t register_class(std::string_view name, bool numbered, level_
         name = buf;
       }
       id = add_class_locked(*v, name, level, ranked, 0, 0, family);
+#if LOCKORDER_EXCEPTIONS
       if (!id) try {
           say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
         } catch (...) {
         }
+#else
+      if (!id) say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
+#endif
       if (publish && id) publish->store(id, std::memory_order_release);
     }
   }
@@ -530,9 +534,14 @@ inline void say_limit(validator_state& v, int table, const char* what, std::vect
   out.push_back(std::move(r));
 }
 
+// Without exceptions (LOCKORDER_EXCEPTIONS=0) nothing here throws or catches: an allocation
+// failure ends the program in std::terminate (docs/runtime.md#without-exceptions).
 inline void deliver_all(std::vector<report>& reports, bool may_throw) {
   thread_state& t = tls;
   ++t.busy;  // a handler's own locking is not validated
+#if !LOCKORDER_EXCEPTIONS
+  for (auto& r : reports) detail::deliver(r, may_throw);
+#else
   for (auto& r : reports) {
     bool do_throw = false;
     try {
@@ -551,6 +560,7 @@ inline void deliver_all(std::vector<report>& reports, bool may_throw) {
       throw lock_order_error(std::move(r));
     }
   }
+#endif
   --t.busy;
 }
 
@@ -844,18 +854,22 @@ inline void validate(thread_state& t, held_entry& e) {
   e.mode |= mode_frames;
   {
     tables_lock lock(t);
+#if LOCKORDER_EXCEPTIONS
     try {
+#endif
       if (learning.load(std::memory_order_relaxed)) {
         bool check_instances = false;
         validate_locked(*v, t, e, stack, reports, check_instances);
         if (!chain_insert(check_instances ? instance_check_key(e.key) : e.key))
           say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
       }
+#if LOCKORDER_EXCEPTIONS
     } catch (const std::bad_alloc&) {
       // Building a report ran out of memory: say so without allocating, and go on.
       static const char msg[] = "lockorder: out of memory while building a report; report lost\n";
       std::fwrite(msg, 1, sizeof msg - 1, stderr);
     }
+#endif
   }
   deliver_all(reports, !(e.mode & mode_try));
 }
@@ -876,17 +890,26 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
   std::vector<report> reports;
   {
     tables_lock lock(t);
+#if LOCKORDER_EXCEPTIONS
     try {
+#endif
       report r = base_report(v, t, kind, t.depth);
       if (build(r)) reports.push_back(std::move(r));
+#if LOCKORDER_EXCEPTIONS
     } catch (...) {
     }
+#endif
   }
+#if LOCKORDER_EXCEPTIONS
   if (!quiet) return deliver_all(reports, false);
   try {
     deliver_all(reports, false);
   } catch (...) {
   }
+#else
+  (void)quiet;  // a handler cannot throw: nothing to swallow
+  deliver_all(reports, false);
+#endif
 }
 
 // The rare cases: too many locks held, the thread's first acquisition, a nesting
@@ -936,12 +959,16 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
     case chain_state::unknown:
       break;
   }
+#if LOCKORDER_EXCEPTIONS
   try {
     validate(t, e);
   } catch (...) {
     t.depth = static_cast<std::uint32_t>(&e - t.held);
     throw;
   }
+#else
+  validate(t, e);
+#endif
 }
 
 inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
