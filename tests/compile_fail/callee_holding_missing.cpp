@@ -1,7 +1,7 @@
 // A callee that must be called with dev_lock held (holding<dev_lock>), called while
 // holding only another class.
-// expect-first-error: no matching function for call to .*update_stats
-// expect: holding<.*dev_lock
+// expect-first-error: context_at_class_not_held.*callee_needs_held<dev_lock>
+// expect: update_stats
 #include <lockorder/lockorder.hpp>
 
 LOCKORDER_CLASS(dev_lock, 10);

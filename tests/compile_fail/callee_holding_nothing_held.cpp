@@ -1,6 +1,6 @@
 // holding<dev_lock> called with the root context (nothing held at all).
-// expect-first-error: no matching function for call to .*update_stats
-// expect: holding<.*dev_lock
+// expect-first-error: context_at_class_not_held.*callee_needs_held<dev_lock>
+// expect: update_stats
 #include <lockorder/lockorder.hpp>
 
 LOCKORDER_CLASS(dev_lock, 10);

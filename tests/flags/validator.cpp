@@ -111,7 +111,8 @@ child_result in_child(F f) {
   close(fds[1]);
   child_result r;
   char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) r.err.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
+    r.err.append(buf, static_cast<std::size_t>(n));
   close(fds[0]);
   waitpid(pid, &r.status, 0);
   std::fputs(r.err.c_str(), stderr);
@@ -120,7 +121,8 @@ child_result in_child(F f) {
 
 int throw_option() {
   const char* options = std::getenv("LOCKORDER_OPTIONS");
-  check(options && std::strcmp(options, "mode=throw") == 0, "run with LOCKORDER_OPTIONS=mode=throw");
+  check(options && std::strcmp(options, "mode=throw") == 0,
+        "run with LOCKORDER_OPTIONS=mode=throw");
 #if LOCKORDER_EXCEPTIONS
   // Throw mode as usual (with -fno-rtti too): the acquisition that closes the cycle throws.
   const child_result c = in_child([] {

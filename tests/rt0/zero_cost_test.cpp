@@ -38,6 +38,18 @@ TEST_CASE("contexts are empty and guards are a pointer") {
   REQUIRE_FALSE(high.try_lock());
 }
 
+TEST_CASE("a wrapper taking call_site builds with the runtime off, at no cost") {
+  struct wrapper {
+    lockorder::mutex<rt0_low> mu;
+    void Lock(lockorder::call_site s = {}) { mu.lock(s); }
+    void Unlock(lockorder::call_site s = {}) { mu.unlock(s); }
+  } w;
+  STATIC_REQUIRE(std::is_empty_v<lockorder::call_site>);
+  w.Lock();
+  REQUIRE_FALSE(w.mu.try_lock());
+  w.Unlock();
+}
+
 TEST_CASE("the inline namespace names the runtime setting") {
   // Mixing settings across translation units fails to link instead of breaking the ODR.
   using m = lockorder::rt0::mutex<rt0_low>;

@@ -219,15 +219,15 @@ struct push<E, H> {
 constexpr check_result check_at(const class_node* c, const class_facts* cf, unsigned sub,
                                 bool shared, const held_entry* held, std::size_t n) {
   bool found = false;
+  check_result r{};
   for (std::size_t i = 0; i < n; ++i) {
     const held_entry& h = held[i];
-    if (!h.before && h.node == c) {  // held in another mode: not what the callee needs
+    if (!h.before && h.node == c)  // held in another mode: not what the callee needs
       found = found || (h.shared == shared && h.subclass <= sub);
-      continue;
-    }
-    if (h.before || !dominates(c, cf, sub, h)) return {check_kind::not_innermost, i};
+    else if (r.kind == check_kind::ok && (h.before || !dominates(c, cf, sub, h)))
+      r = {check_kind::not_innermost, i};
   }
-  return found ? check_result{} : check_result{check_kind::not_held, n ? n - 1 : 0};
+  return found ? r : check_result{check_kind::not_held, n ? n - 1 : 0};
 }
 template <class E, class... Held>
 inline constexpr check_result check_at_v =
