@@ -1,7 +1,7 @@
 // A plain function taking context_at<dev_lock> (dev_lock held, innermost), called while
 // holding only another class. The first line names the callee's class and the held one.
 // expect-first-error: context_at_class_not_held.*callee_needs_held<dev_lock>.*innermost_held<stats_lock>
-// expect: update_stats
+// expect: context_at<
 #include <lockorder/lockorder.hpp>
 
 LOCKORDER_CLASS(dev_lock, 10);

@@ -1,7 +1,7 @@
 // context_at<dev_lock> says dev_lock is the innermost lock; the caller also holds an
 // unranked class taken after it, which is not ordered before dev_lock.
 // expect-first-error: context_at_not_innermost.*callee_needs_held<dev_lock>.*also_holding<callback_lock>
-// expect: update_stats
+// expect: context_at<
 #include <lockorder/lockorder.hpp>
 
 LOCKORDER_CLASS(dev_lock, 10);

@@ -1,7 +1,7 @@
 // context_before<mmap_sem>: the callee may take mmap_sem; the caller holds struct_mutex,
 // ranked above it (seed 000: reading guest memory with struct_mutex held).
 // expect-first-error: context_before_violated.*callee_may_take<mmap_sem>.*while_holding_class<struct_mutex>
-// expect: kvm_read_guest
+// expect: context_before<
 #include <lockorder/lockorder.hpp>
 
 LOCKORDER_CLASS(gvt_lock, 10);
