@@ -47,6 +47,19 @@
 #  error "lockorder: LOCKORDER_EXCEPTIONS=1 needs exceptions, and they are off (-fno-exceptions)"
 #endif
 
+// LOCKORDER_SEPARATE_VALIDATOR: 1 = the validator's cold half (class registry, report
+// building, validation of new chains) is compiled once per program, not inline in every
+// translation unit: lockorder's CMake target (lockorder::lockorder) sets it and links
+// src/validator.cpp; without CMake, define it everywhere and include
+// <lockorder/validator.ipp> in exactly one .cpp (docs/cmake.md#validator). 0 =
+// header-only: everything inline. The inline hot path is the same either way.
+#ifndef LOCKORDER_SEPARATE_VALIDATOR
+#  define LOCKORDER_SEPARATE_VALIDATOR 0
+#endif
+#if LOCKORDER_SEPARATE_VALIDATOR != 0 && LOCKORDER_SEPARATE_VALIDATOR != 1
+#  error "lockorder: LOCKORDER_SEPARATE_VALIDATOR must be 0 or 1"
+#endif
+
 // LOCKORDER_STACKTRACE: 1 = keep a full stack trace (up to LOCKORDER_STACK_DEPTH frames)
 // with every first-seen edge and print it in reports. 0 = keep only the acquisition site.
 #ifndef LOCKORDER_STACKTRACE

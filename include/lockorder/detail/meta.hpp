@@ -100,9 +100,11 @@ constexpr bool dominates(const class_node* e, const class_facts* ef, unsigned es
                          const held_entry& h) {
   if (h.before) return h.node == e || ordered_after(e, ef, h.node);
   if (h.node == e) return esub > h.subclass;
-  if (!ordered_after(e, ef, h.node)) return false;
-  if (h.node->ranked && !(e->ranked && h.node->level < e->level)) return false;
-  for (const class_node* const* p = h.facts->closure; *p; ++p)
+  const bool by_level = e->ranked && h.node->ranked && h.node->level < e->level;
+  if (h.node->ranked && !by_level) return false;  // e would not keep h's level check
+  if (declared_in(ef, h.node)) return true;        // e's closure holds h's (transitive)
+  if (!by_level) return false;
+  for (const class_node* const* p = h.facts->closure; *p; ++p)  // empty for most classes
     if (!declared_in(ef, *p)) return false;
   return true;
 }

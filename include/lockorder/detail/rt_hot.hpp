@@ -1,0 +1,229 @@
+// lockorder/detail/rt_hot.hpp — the validator's inline hot path: chain keys and the
+// chain cache, and the hooks every acquisition, release and destruction calls. A cached
+// acquisition runs only this code; everything else is the cold half (rt_registry.hpp,
+// rt_validation.hpp), out of line. Internal: not a stable interface.
+#pragma once
+
+#include <lockorder/detail/rt_state.hpp>
+
+#include <bit>
+
+// The cold half's functions: inline when the validator is compiled into every
+// translation unit (header-only), external when one translation unit compiles it
+// (LOCKORDER_SEPARATE_VALIDATOR=1; src/validator.cpp defines LOCKORDER_COLD empty).
+#ifndef LOCKORDER_COLD
+#  define LOCKORDER_COLD inline
+#endif
+
+namespace lockorder::detail::rt {
+inline namespace LOCKORDER_TABLES {
+
+// The cold functions the hot path calls.
+validator_state* state() noexcept;
+void first_acquisition(thread_state& t) noexcept;
+void acquire_slow(const void* instance, std::uint32_t cls, unsigned subclass, unsigned mode,
+                  std::source_location loc, void* pc, void* ret);
+void check_chain(thread_state& t, held_entry& e);
+bool release_slow(lock_state& s, const void* instance, class_getter cls,
+                  std::source_location loc);
+void stale_report(std::uint32_t used, std::uint32_t innermost, const std::source_location& loc);
+
+inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
+
+// Chain key of a sequence extended by one entry. One multiply: the tables index with
+// the product's high bits, which depend on every bit of the input. Never 0 (= empty).
+inline std::uint64_t chain_mix(std::uint64_t h, std::uint32_t cls, unsigned mode) noexcept {
+  return ((h ^ ((std::uint64_t{cls} << 8) | (mode & 0xff))) * 0x9e3779b97f4a7c15ULL) | 1;
+}
+inline constexpr int chain_bits = std::countr_zero(unsigned(LOCKORDER_MAX_CHAINS));
+inline constexpr int cache_bits = std::countr_zero(thread_cache_size);
+inline std::size_t cache_index(std::uint64_t key) noexcept { return key >> (64 - cache_bits); }
+inline std::size_t chain_index(std::uint64_t key) noexcept { return key >> (64 - chain_bits); }
+
+// Chain key of held[0..d) extended by (cls, mode).
+inline std::uint64_t key_at(const thread_state& t, std::uint32_t d, std::uint32_t cls,
+                            unsigned mode) noexcept {
+  return chain_mix(d ? t.held[d - 1].key : chain_seed, cls, mode);
+}
+
+// Linear probing, at most 3/4 full: 64 probes make a spurious "full" vanishingly rare.
+inline constexpr int chain_probes = 64;
+
+// A chain key stands for a sequence of classes, not of locks. When the newest class was
+// held already (lock_all() members of one class, a lock taken twice), the sequence is
+// stored with bit 0 clear (keys otherwise have it set): known, but the instances need a
+// look, since the same lock twice is an AA that the classes alone cannot tell.
+inline std::uint64_t instance_check_key(std::uint64_t key) noexcept {
+  return key & ~std::uint64_t{1};
+}
+
+enum class chain_state { unknown, known, check_instances };
+
+inline chain_state chain_known(thread_state& t, std::uint64_t key) noexcept {
+  const std::uint64_t marked = instance_check_key(key);
+  std::uint64_t& slot = t.cache[cache_index(key)];
+  if (slot == marked) return chain_state::check_instances;
+  std::size_t i = chain_index(key);
+  for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
+    const std::uint64_t k = chain_slot(i).load(std::memory_order_acquire);
+    if (k == key || k == marked) {
+      slot = k;
+      return k == key ? chain_state::known : chain_state::check_instances;
+    }
+    if (k == 0) return chain_state::unknown;
+  }
+  return chain_state::unknown;
+}
+
+// Under big_lock. False when the table is full.
+inline bool chain_insert(std::uint64_t key) noexcept {
+  if (chain_count.load(std::memory_order_relaxed) >= LOCKORDER_MAX_CHAINS / 4 * 3) return false;
+  std::size_t i = chain_index(key);
+  for (int probe = 0; probe < chain_probes; ++probe, i = (i + 1) & (LOCKORDER_MAX_CHAINS - 1)) {
+    std::uint64_t k = chain_slot(i).load(std::memory_order_relaxed);
+    if (k == key) return true;
+    if (k == 0) {
+      chain_slot(i).store(key, std::memory_order_release);
+      chain_count.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+  }
+  return false;
+}
+
+// A lock destroyed while held: remove its record, report it. destroy() reaches it
+// through destroy_report, which every thread's first acquisition sets (a lock is held
+// only after one), so that a translation unit whose locks are defined and never taken
+// does not emit the validator's reporting code for their destructors (compile time).
+void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
+                          std::uint32_t owner, std::uint32_t readers) noexcept;
+using destroy_report_fn = void (*)(lock_state&, const void*, class_getter, std::uint32_t,
+                                   std::uint32_t) noexcept;
+inline constinit std::atomic<destroy_report_fn> destroy_report{nullptr};
+
+inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
+                       std::source_location loc, void* pc, void* ret) {
+  const std::uint32_t d = t.depth;
+  held_entry& e = t.held[d];
+  // The slot is reserved before it is filled, and its class set last: a lock taken
+  // meanwhile on this thread (a signal handler's, or a report handler's while e is
+  // validated) goes above it, and sees it as class 0, which nothing is ordered against.
+  e.cls = 0;
+  t.depth = d + 1;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  if constexpr (LOCKORDER_STACKTRACE) {  // opted in: every held lock knows its callers
+    void* raw[held_frames + 2];
+    const int n = backtrace(raw, held_frames + 2);
+    e.nframes = n > 2 ? static_cast<std::uint32_t>(n - 2) : 0;
+    std::memcpy(e.frames, raw + 2, e.nframes * sizeof(void*));
+    mode |= mode_frames;
+  }
+  e.instance = instance;
+  e.mode = mode;
+  e.loc = loc;
+  e.pc = pc;
+  e.ret = ret;
+  e.key = key_at(t, d, cls, mode);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  e.cls = cls;
+  // A lone lock has nothing to be ordered against: no look-up.
+  if (d && t.cache[cache_index(e.key)] != e.key) [[unlikely]]
+    check_chain(t, e);  // may throw (throw mode): then the slot is given back
+}
+
+// An address in the function the acquisition is inlined into: with optimization, the
+// user's function, even through std::lock_guard. Symbolized only when reported.
+[[gnu::always_inline]] inline void* current_pc() noexcept {
+#if defined(__x86_64__)
+  void* pc;
+  asm("lea 0(%%rip), %0" : "=r"(pc));
+  return pc;
+#else
+  return __builtin_return_address(0);
+#endif
+}
+
+// Inline: the cached case is a few loads and stores; the rest is out of line.
+[[gnu::always_inline]] inline void acquire(lock_state& s, const void* instance,
+                                           std::uint32_t cls, unsigned subclass, unsigned mode,
+                                           std::source_location loc) {
+  (void)s;
+  thread_state& t = tls;
+  void* const pc = current_pc();
+  void* const ret = __builtin_return_address(0);
+  if (t.depth >= t.gate || subclass || !cls) [[unlikely]]
+    return acquire_slow(instance, cls, subclass, mode, loc, pc, ret);
+  push_entry(t, instance, cls, mode, loc, pc, ret);
+}
+
+inline void wait_point(const void* instance, std::uint32_t cls, unsigned mode,
+                       const std::source_location& loc) {
+  thread_state& t = tls;
+  if (t.depth >= LOCKORDER_MAX_HELD || !cls) return;
+  if (!t.tid) first_acquisition(t);
+  if (t.depth == 0) return;  // nothing held: nothing to learn or check
+  // Validated as an entry on top of the held stack, then dropped: never held.
+  push_entry(t, instance, cls, mode, loc, current_pc(), __builtin_return_address(0));
+  --t.depth;
+}
+
+inline void mark_held(lock_state& s, unsigned mode) noexcept {
+  if ((mode & mode_kind_mask) == mode_exclusive)
+    s.owner.store(tls.tid, std::memory_order_relaxed);  // acquire() gave the thread an id
+  else
+    s.readers.fetch_add(1, std::memory_order_relaxed);
+}
+
+inline bool release(lock_state& s, const void* instance, class_getter cls,
+                    std::source_location loc) {
+  thread_state& t = tls;
+  const std::uint32_t d = t.depth;
+  if (d && t.held[d - 1].instance == instance) [[likely]] {  // released in LIFO order
+    if ((t.held[d - 1].mode & mode_kind_mask) == mode_exclusive)
+      s.owner.store(0, std::memory_order_relaxed);
+    else
+      s.readers.fetch_sub(1, std::memory_order_relaxed);
+    t.depth = d - 1;
+    return true;
+  }
+  return release_slow(s, instance, cls, loc);
+}
+
+inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
+  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
+  const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
+  if (!owner && !readers) return;
+  // Set by the holder's first acquisition, which came before it marked the lock held.
+  if (const destroy_report_fn report = destroy_report.load(std::memory_order_acquire))
+    report(s, instance, cls, owner, readers);
+}
+
+inline constexpr std::uint32_t untracked_context = 0xffffffffu;
+
+inline std::uint32_t innermost_context(const thread_state& t) noexcept {
+  return t.ctx_live ? 64u - static_cast<std::uint32_t>(std::countl_zero(t.ctx_live)) : 0u;
+}
+
+inline std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc) {
+  thread_state& t = tls;
+  if (parent == untracked_context) return untracked_context;
+  const std::uint32_t top = innermost_context(t);
+  if (parent != top) stale_report(parent, top, loc);
+  const std::uint32_t d = top + 1;
+  if (d > 64) return untracked_context;
+  t.ctx_live |= std::uint64_t{1} << (d - 1);
+  return d;
+}
+
+inline void context_leave(std::uint32_t depth) noexcept {
+  if (depth >= 1 && depth <= 64) tls.ctx_live &= ~(std::uint64_t{1} << (depth - 1));
+}
+
+inline void context_check(std::uint32_t depth, const std::source_location& loc) {
+  if (depth == untracked_context) return;
+  const std::uint32_t top = innermost_context(tls);
+  if (depth != top) stale_report(depth, top, loc);
+}
+
+}  // namespace LOCKORDER_TABLES
+}  // namespace lockorder::detail::rt

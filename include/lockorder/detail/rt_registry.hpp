@@ -1,0 +1,499 @@
+// lockorder/detail/rt_registry.hpp — the validator's cold half, part 1: its tables
+// (allocation, lock), sites and symbols, the class registry, and report building.
+// Internal: not a stable interface. Compiled once per program when
+// LOCKORDER_SEPARATE_VALIDATOR=1 (src/validator.cpp), inline otherwise (validator.hpp).
+#pragma once
+
+#include <lockorder/detail/rt_hot.hpp>
+
+#include <bit>
+#include <cstdlib>
+
+#include <unistd.h>
+
+namespace lockorder::detail::rt {
+inline namespace LOCKORDER_TABLES {
+
+// ---- basics -----------------------------------------------------------------------------
+
+LOCKORDER_COLD validator_state* state() noexcept {
+  static validator_state* const s = []() -> validator_state* {
+    // Never freed: it must outlive every thread and static destructor that may still
+    // release a lock. calloc gives zeroed pages that stay untouched until used.
+    void* mem = std::calloc(1, sizeof(validator_state));
+    if (!mem) {
+      learning.store(false);
+      std::fputs("lockorder: cannot allocate the validator's tables; run-time checks are off\n",
+                 stderr);
+      return nullptr;
+    }
+    // fork(): the child has one thread; a lock held by another thread must not stay held.
+    pthread_atfork([] { big_lock.lock(); }, [] { big_lock.unlock(); },
+                   [] { big_lock.held.store(false); });
+    // validator_state is an aggregate of implicit-lifetime types: calloc's zeroed
+    // memory holds one already (C++20 implicit object creation), untouched until used.
+    return static_cast<validator_state*>(mem);
+  }();
+  return s;
+}
+
+// big_lock, taken by thread t. While t holds it, t is busy (nothing it takes is validated)
+// and in_tables: a signal handler that interrupts t and takes a lock is recorded but
+// never waits for big_lock, which its own thread holds (that would spin forever).
+class tables_lock {
+ public:
+  explicit tables_lock(thread_state& t) noexcept : t_(t) {
+    ++t_.busy;
+    ++t_.in_tables;
+    big_lock.lock();
+  }
+  ~tables_lock() {
+    big_lock.unlock();
+    --t_.in_tables;
+    --t_.busy;
+  }
+  tables_lock(const tables_lock&) = delete;
+  tables_lock& operator=(const tables_lock&) = delete;
+
+ private:
+  thread_state& t_;
+};
+
+
+struct exit_hook {
+  ~exit_hook();
+};
+
+
+LOCKORDER_COLD void first_acquisition(thread_state& t) noexcept {
+  destroy_report.store(&destroyed_while_held, std::memory_order_release);
+  t.tid = next_tid.fetch_add(1, std::memory_order_relaxed) + 1;
+  t.gate = LOCKORDER_MAX_HELD;
+  if (validator_state* v = state()) {
+    char name[16] = {};
+    if (pthread_getname_np(pthread_self(), name, sizeof name) != 0 || !name[0])
+      std::snprintf(name, sizeof name, "thread");
+    tables_lock lock(t);
+    std::memcpy(v->thread_names[t.tid % max_threads_named], name, sizeof name);
+  }
+  static thread_local exit_hook hook;  // reports locks still held when the thread ends
+  (void)hook;
+}
+
+LOCKORDER_COLD std::string thread_label(const validator_state& v, std::uint32_t tid) {
+  char name[17] = {};
+  std::memcpy(name, v.thread_names[tid % max_threads_named], 16);
+  return std::string(name[0] ? name : "thread") + "/" + std::to_string(tid);
+}
+
+// Under big_lock. True the first time (kind, a, b) is seen: report it then only.
+LOCKORDER_COLD bool first_report(validator_state& v, report_kind kind, std::uint64_t a,
+                         std::uint64_t b) noexcept {
+  std::uint64_t key = (std::uint64_t(kind) << 58) ^ (a << 29) ^ b ^ 0x5bd1e995ULL;
+  key = chain_mix(key, 0, 0);
+  std::size_t i = key & (reported_size - 1);
+  for (std::size_t n = 0; n < reported_size; ++n, i = (i + 1) & (reported_size - 1)) {
+    if (v.reported[i] == key) return false;
+    if (v.reported[i] == 0) {
+      if (v.reported_n + 1 >= reported_size) return true;  // full: can only repeat, never lose
+      v.reported[i] = key;
+      ++v.reported_n;
+      return true;
+    }
+  }
+  return true;
+}
+
+// ---- sites and symbols ------------------------------------------------------------------
+
+LOCKORDER_COLD bool internal_location(const std::source_location& loc) noexcept {
+  const std::string_view file = loc.file_name(), fn = loc.function_name();
+  if (file.empty() && fn.empty()) return true;
+  return file.find("/lockorder/") != std::string_view::npos ||
+         file.find("/c++/") != std::string_view::npos ||
+         fn.starts_with("std::") || fn.find(" std::") < fn.find('(');
+}
+
+LOCKORDER_COLD std::string demangle(const char* name) {
+  int status = 0;
+  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  std::string out = status == 0 && d ? d : name;
+  std::free(d);
+  return out;
+}
+
+// "void ns::f(int) [with T = x]" -> "ns::f": the name alone, as lockdep prints it, and
+// the same for both compilers' source_location::function_name().
+LOCKORDER_COLD std::string short_function(std::string_view f) {
+  int depth = 0;
+  std::size_t end = f.size(), start = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const char c = f[i];
+    if (c == '<') ++depth;
+    else if (c == '>' && depth > 0) --depth;
+    else if (c == '(' && depth == 0 && i > 0 && !f.substr(0, i).ends_with("operator")) {
+      end = i;
+      break;
+    }
+  }
+  f = f.substr(0, end);
+  depth = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == '<') ++depth;
+    else if (f[i] == '>' && depth > 0) --depth;
+    else if (f[i] == ' ' && depth == 0) start = i + 1;
+  }
+  return std::string(f.substr(start));
+}
+
+LOCKORDER_COLD bool internal_symbol(std::string_view name) noexcept {
+  const std::size_t paren = name.find('(');
+  for (std::string_view ns : {std::string_view("std::"), std::string_view("lockorder::"),
+                              std::string_view("__gnu_cxx::")}) {
+    const std::size_t p = name.find(ns);
+    if (p == 0) return true;
+    if (p != std::string_view::npos && p < paren && name[p - 1] == ' ' &&
+        name.substr(0, p).find_first_of("<(") == std::string_view::npos)
+      return true;
+  }
+  return false;
+}
+
+LOCKORDER_COLD std::string symbolize(void* addr) {
+  Dl_info info{};
+  if (addr && dladdr(addr, &info) && info.dli_sname) {
+    char off[32];
+    std::snprintf(off, sizeof off, "+0x%zx",
+                  static_cast<std::size_t>(static_cast<char*>(addr) -
+                                           static_cast<char*>(info.dli_saddr)));
+    return short_function(demangle(info.dli_sname)) + off;
+  }
+  char buf[64];
+  if (addr && info.dli_fname) {
+    const char* base = std::strrchr(info.dli_fname, '/');
+    std::snprintf(buf, sizeof buf, "%s+0x%zx", base ? base + 1 : info.dli_fname,
+                  static_cast<std::size_t>(static_cast<char*>(addr) -
+                                           static_cast<char*>(info.dli_fbase)));
+  } else {
+    std::snprintf(buf, sizeof buf, "%p", addr);
+  }
+  return buf;
+}
+
+// A report site: the source location when it is the user's code; otherwise the first
+// frame outside std:: and lockorder:: of the recorded stack, or the return address.
+LOCKORDER_COLD site make_site(const std::source_location& loc, void* pc, void* ret,
+                      void* const* frames = nullptr, std::size_t n = 0) {
+  site s;
+  const bool user_loc = !internal_location(loc);
+  if (user_loc) {
+    s.function = short_function(loc.function_name());
+    s.file = loc.file_name();
+    s.line = loc.line();
+  }
+  std::vector<std::string> symbols;
+  for (std::size_t i = 0; i < n; ++i) symbols.push_back(symbolize(frames[i]));
+  if (!user_loc) {
+    for (void* a : {pc, ret}) {
+      if (!a) continue;
+      std::string sym = symbolize(a);
+      if (!internal_symbol(sym)) {
+        s.function = std::move(sym);
+        break;
+      }
+    }
+    for (std::size_t i = 0; s.function.empty() && i < symbols.size(); ++i)
+      if (!internal_symbol(symbols[i])) s.function = symbols[i];
+    if (s.function.empty() && (pc || ret)) s.function = symbolize(pc ? pc : ret);
+  }
+  if (LOCKORDER_STACKTRACE) s.stack = std::move(symbols);
+  return s;
+}
+
+LOCKORDER_COLD std::size_t named_slot(const validator_state& v, const void* instance) noexcept {
+  std::size_t i = (reinterpret_cast<std::uintptr_t>(instance) >> 3) * 0x9e3779b97f4a7c15ULL >> 52;
+  for (std::size_t n = 0; n < named_size; ++n, i = (i + 1) % named_size)
+    if (v.named[i].instance == instance || v.named[i].instance == nullptr) return i;
+  return named_size;
+}
+
+LOCKORDER_COLD void snapshot(lock_graph& out) {
+  validator_state* v = state();
+  if (!v) return;
+  thread_state& t = tls;
+  if (t.in_tables) return;  // a signal handler, interrupting this thread's validator
+  out.runs.push_back("pid " + std::to_string(static_cast<long>(getpid())));
+  tables_lock lock(t);
+  {
+    for (std::uint32_t id = 1; id <= v->classes; ++id) {
+      const class_entry& c = v->cls[id];
+      out.classes.push_back({c.name, c.ranked, c.level, c.completion});
+    }
+    for (std::uint32_t i = 0; i < v->graph.edge_count(); ++i) {
+      const auto& e = v->graph.edge_at(i);
+      const edge_site& s = v->sites[i];
+      graph_edge g;
+      g.from = v->cls[e.from].name;
+      g.to = v->cls[e.to].name;
+      g.kinds = e.kinds;
+      g.declared = s.why != nullptr;
+      if (s.why) g.rationale = s.why;
+      g.first_seen = make_site(s.loc, s.pc, s.ret, v->frames + s.frames_at, s.frames_n);
+      g.thread = s.tid ? thread_label(*v, s.tid) : std::string();
+      g.run = out.runs.back();
+      g.chains = s.chains ? s.chains : 1;
+      out.edges.push_back(std::move(g));
+    }
+    for (std::uint32_t i = 0; i < v->rejected_n; ++i) {
+      const auto& rj = v->rejected[i];
+      graph_edge g;
+      g.from = v->cls[rj.from].name;
+      g.to = v->cls[rj.to].name;
+      g.kinds = rj.kinds;
+      g.reported = true;
+      g.first_seen = make_site(rj.site.loc, rj.site.pc, rj.site.ret);
+      g.thread = thread_label(*v, rj.site.tid);
+      g.run = out.runs.back();
+      out.edges.push_back(std::move(g));
+    }
+  }
+}
+
+LOCKORDER_COLD void name_instance(const void* instance, std::string_view name) noexcept {
+  validator_state* v = state();
+  thread_state& t = tls;
+  if (!v || !instance || t.in_tables) return;
+  tables_lock lock(t);
+  const std::size_t i = named_slot(*v, instance);
+  if (i < named_size) {  // full: the lock simply stays unnamed
+    auto& slot = v->named[i];
+    slot.instance = instance;  // a named slot is never freed: probing stays correct
+    std::snprintf(slot.name, sizeof slot.name, "%.*s", static_cast<int>(name.size()),
+                  name.data());
+  }
+}
+
+LOCKORDER_COLD lock_info make_lock_info(const validator_state& v, std::uint32_t cls, unsigned mode,
+                                const void* instance, site where) {
+  lock_info l;
+  const class_entry& c = v.cls[cls];
+  l.class_name = c.completion ? std::string("(completion)") + c.name : std::string(c.name);
+  l.ranked = c.ranked;
+  l.level = c.level;
+  l.subclass = c.subclass;
+  l.mode = (mode & mode_kind_mask) == mode_exclusive ? lock_mode::exclusive
+           : (mode & mode_kind_mask) == mode_read    ? lock_mode::shared
+                                                     : lock_mode::recursive_read;
+  l.is_try = (mode & (mode_try | mode_section)) == mode_try;
+  l.is_completion = c.completion;
+  l.op = mode & mode_wait       ? lock_op::wait
+         : mode & mode_complete ? lock_op::complete
+         : mode & mode_section  ? lock_op::section
+                                : lock_op::acquire;
+  l.instance = instance;
+  if (instance) {
+    const std::size_t i = named_slot(v, instance);
+    if (i < named_size && v.named[i].instance == instance) l.instance_name = v.named[i].name;
+  }
+  l.acquired_at = std::move(where);
+  return l;
+}
+
+LOCKORDER_COLD lock_info held_info(const validator_state& v, const held_entry& h) {
+  return make_lock_info(v, h.cls, h.mode, h.instance,
+                        make_site(h.loc, h.pc, h.ret, h.frames, h.frame_count()));
+}
+
+// `held`: how many of the thread's entries are held (those below the one being validated).
+LOCKORDER_COLD report base_report(const validator_state& v, const thread_state& t, report_kind kind,
+                          std::uint32_t held) {
+  report r;
+  r.kind = kind;
+  r.thread = thread_label(v, t.tid);
+  for (std::uint32_t i = 0; i < held; ++i) r.held.push_back(held_info(v, t.held[i]));
+  return r;
+}
+
+// ---- the class registry -----------------------------------------------------------------
+
+// Under big_lock. 0 when the table is full (said once by the caller's limit report).
+LOCKORDER_COLD std::uint32_t add_class_locked(validator_state& v, std::string_view name, level_t level,
+                                      bool ranked, std::uint32_t base, std::uint32_t subclass,
+                                      std::uint32_t family = 0) {
+  if (v.classes + 1 >= LOCKORDER_MAX_CLASSES) return 0;
+  const std::uint32_t node = v.graph.add_node();
+  if (!node) return 0;
+  const std::uint32_t id = ++v.classes;
+  class_entry& c = v.cls[id];
+  std::snprintf(c.name, sizeof c.name, "%.*s", static_cast<int>(name.size()), name.data());
+  c.level = level;
+  c.ranked = ranked;
+  c.base = base ? base : id;
+  c.family = family ? family : base ? v.cls[base].family : id;
+  c.subclass = subclass;
+  return id;
+}
+
+LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what, std::vector<report>& out);
+LOCKORDER_COLD void deliver_all(std::vector<report>& reports, bool may_throw);
+
+LOCKORDER_COLD std::uint32_t register_class(std::string_view name, bool numbered, level_t level,
+                                    bool ranked, std::atomic<std::uint32_t>* publish,
+                                    std::uint32_t family) noexcept {
+  validator_state* v = state();
+  thread_state& t = tls;
+  if (!v || t.in_tables) return 0;  // a signal handler: class 0 now, registered next time
+  std::vector<report> reports;
+  std::uint32_t id = 0;
+  {
+    tables_lock lock(t);
+    if (publish) id = publish->load(std::memory_order_relaxed);
+    if (!id) {
+      char buf[64];
+      if (numbered) {
+        std::snprintf(buf, sizeof buf, "%.*s#%u", static_cast<int>(name.size()), name.data(),
+                      v->classes + 1);
+        name = buf;
+      }
+      id = add_class_locked(*v, name, level, ranked, 0, 0, family);
+#if LOCKORDER_EXCEPTIONS
+      if (!id) try {
+          say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
+        } catch (...) {
+        }
+#else
+      if (!id) say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
+#endif
+      if (publish && id) publish->store(id, std::memory_order_release);
+    }
+  }
+  deliver_all(reports, false);
+  return id;
+}
+
+LOCKORDER_COLD std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
+                                           level_t level, bool ranked) noexcept {
+  return register_class(name, false, level, ranked, &id, 0);
+}
+
+LOCKORDER_COLD std::uint32_t register_own_class(std::uint32_t family, std::string_view name,
+                                        bool numbered, level_t level, bool ranked) noexcept {
+  return register_class(name, numbered, level, ranked, nullptr, family);
+}
+
+// A declared order (after<>) as an edge of the graph, with its reason and the class
+// definition as its site. Registered before any lock of `after` is taken, so it can
+// only close a cycle of declarations, which contexts reject at compile time.
+LOCKORDER_COLD void declare_order(std::uint32_t before, std::uint32_t after, std::string_view why,
+                          const std::source_location& where) noexcept {
+  validator_state* v = state();
+  thread_state& t = tls;
+  if (!v || !before || !after || before == after || t.in_tables) return;
+  tables_lock lock(t);
+  std::size_t path_len = 0;
+  std::uint32_t index = 0;
+  using res_t = decltype(v->graph)::result;
+  if (v->graph.add_edge(before, after, edge_nn, v->path, path_len, index) == res_t::added) {
+    edge_site& s = v->sites[index];
+    s.loc = where;
+    s.from_loc = where;
+    s.how = lock_op::acquire;
+    s.why = why.data();  // a template parameter object's: static storage, NUL-terminated
+  }
+}
+
+// The static classes this thread is registering, innermost first: a declared cycle
+// leads back to one of them only when its id could not be published (a full table, a
+// signal handler inside the tables), and must end there instead of recursing forever.
+struct registering_frame {
+  const class_desc* node;
+  const registering_frame* next;
+};
+inline constinit thread_local const registering_frame* registering = nullptr;
+
+[[gnu::noinline]] LOCKORDER_COLD std::uint32_t register_static(const class_desc& n) noexcept {
+  for (const registering_frame* f = registering; f; f = f->next)
+    if (f->node == &n) return 0;
+  const registering_frame self{&n, registering};
+  registering = &self;
+  const std::uint32_t id = register_static_class(*n.id, n.name(), n.level, n.ranked);
+  if (id)
+    for (const class_pred* p = n.preds; p->cls; ++p)
+      declare_order(static_class(*p->cls), id, p->why, *n.where);
+  registering = self.next;
+  return id;
+}
+
+LOCKORDER_COLD void make_own_class(lock_state& s, const char* name, const class_desc& n) noexcept {
+  const std::uint32_t family = class_of(s, n);
+  s.own_class = register_own_class(family, name ? std::string_view(name) : n.name(), !name,
+                                   n.level, n.ranked);
+}
+
+LOCKORDER_COLD std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
+  if (sub >= LOCKORDER_MAX_SUBCLASSES || cls == 0) return cls;
+  std::atomic_ref<std::uint32_t> slot(v.cls[cls].subs[sub]);
+  if (std::uint32_t id = slot.load(std::memory_order_acquire)) return id;
+  thread_state& t = tls;
+  if (t.in_tables) return cls;  // a signal handler: the base class this once
+  tables_lock lock(t);
+  std::uint32_t id = slot.load(std::memory_order_relaxed);
+  if (!id) {
+    char name[80];
+    std::snprintf(name, sizeof name, "%s/%u", v.cls[cls].name, sub);
+    id = add_class_locked(v, name, v.cls[cls].level, v.cls[cls].ranked, cls, sub);
+    slot.store(id ? id : cls, std::memory_order_release);
+    if (!id) id = cls;
+  }
+  return id;
+}
+
+// ---- reports --------------------------------------------------------------------------
+
+LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what, std::vector<report>& out) {
+  if (v.said_full[table]) return;
+  v.said_full[table] = true;
+  report r;
+  r.kind = report_kind::limit_reached;
+  r.message = std::string("lockorder: the ") + what +
+              " table is full; the validator stops learning and checking lock orders (bad "
+              "unlocks, locks destroyed while held or held at thread exit, and stale "
+              "contexts are still reported). Raise " + what + " to validate more.";
+  if (table != 3) learning.store(false, std::memory_order_relaxed);
+  else r.message = "lockorder: the stack frame pool is full; new dependencies are recorded "
+                   "without stacks.";
+  out.push_back(std::move(r));
+}
+
+// Without exceptions (LOCKORDER_EXCEPTIONS=0) nothing here throws or catches: an allocation
+// failure ends the program in std::terminate (docs/runtime.md#without-exceptions).
+LOCKORDER_COLD void deliver_all(std::vector<report>& reports, bool may_throw) {
+  thread_state& t = tls;
+  ++t.busy;  // a handler's own locking is not validated
+#if !LOCKORDER_EXCEPTIONS
+  for (auto& r : reports) detail::deliver(r, may_throw);
+#else
+  for (auto& r : reports) {
+    bool do_throw = false;
+    try {
+      do_throw = detail::deliver(r, may_throw);
+    } catch (const std::bad_alloc&) {
+      // Rendering or handing over the report ran out of memory: say so without
+      // allocating, and go on (the lock operation must not fail because of it).
+      static const char msg[] = "lockorder: out of memory while delivering a report; report lost\n";
+      std::fwrite(msg, 1, sizeof msg - 1, stderr);
+    } catch (...) {
+      --t.busy;
+      throw;
+    }
+    if (do_throw) {
+      --t.busy;
+      throw lock_order_error(std::move(r));
+    }
+  }
+#endif
+  --t.busy;
+}
+
+}  // namespace LOCKORDER_TABLES
+}  // namespace lockorder::detail::rt

@@ -1,0 +1,318 @@
+// lockorder/detail/rt_state.hpp — the run-time validator's state and interface: modes,
+// per-lock and per-thread state, the tables, and the hooks the lock types call.
+//
+// Per thread: a stack of held locks and, for each depth, a key of the held-class
+// sequence (lockdep's chain key). Globally: a class registry, the dependency graph
+// (graph.hpp), and a lock-free set of chain keys already validated.
+//
+// Cost: an acquisition whose chain key was validated before takes no global lock and
+// allocates nothing: a push, a hash, one look-up in a per-thread cache (then in the
+// global set). A new chain takes the validator's lock, adds the edges from the nearest
+// held lock (and try-locks above it), checks levels, recursion and cycles, and records
+// where each new edge was first seen. Reports are delivered after the lock is dropped.
+// Tables never grow: when one fills, one limit_reached report, then learning stops.
+// Internal: not a stable interface.
+#pragma once
+
+#include <lockorder/config.hpp>
+#include <lockorder/detail/graph.hpp>
+#include <lockorder/lock_class.hpp>
+#include <lockorder/report.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <source_location>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <pthread.h>
+#include <sched.h>
+
+namespace lockorder::detail::rt {
+inline namespace LOCKORDER_TABLES {
+
+// ---- modes and per-lock state -------------------------------------------------------
+
+inline constexpr unsigned mode_exclusive = 0;
+inline constexpr unsigned mode_read = 1;            // shared, not reader-recursive
+inline constexpr unsigned mode_recursive_read = 2;  // shared, readers never wait for readers
+inline constexpr unsigned mode_kind_mask = 3;
+inline constexpr unsigned mode_try = 4;             // taken by a try-lock: no edge into it
+inline constexpr unsigned mode_group_next = 8;      // same lock_all() group as the entry below
+inline constexpr unsigned mode_wait = 16;           // waiting for a completion: taken and dropped at once
+inline constexpr unsigned mode_complete = 32;       // signalling one: completion -> every held lock
+inline constexpr unsigned mode_section = 64;        // a signalling section: held, no edge into it
+inline constexpr unsigned mode_skip_top = 128;      // a wait that releases the top lock (a condvar's)
+inline constexpr unsigned mode_frames = 256;        // held_entry::frames is filled (not in the key)
+
+/// What a lockorder lock carries when the runtime is on.
+struct lock_state {
+  lock_state() = default;
+  lock_state(const lock_state&) = delete;
+  std::atomic<std::uint32_t> owner{0};    // thread id of the exclusive holder
+  std::atomic<std::uint32_t> readers{0};  // shared holders
+  std::uint32_t own_class = 0;            // per-instance class, 0 = the type's class
+};
+
+// ---- small internal lock --------------------------------------------------------------
+
+/// The validator's own lock. Never recorded; spins then yields. Reset in a fork child.
+struct spin_lock {
+  std::atomic<bool> held{false};
+  void lock() noexcept {
+    for (unsigned spins = 0; held.exchange(true, std::memory_order_acquire); ++spins) {
+      while (held.load(std::memory_order_relaxed)) {
+        if (spins++ > 64) sched_yield();
+      }
+    }
+  }
+  void unlock() noexcept { held.store(false, std::memory_order_release); }
+};
+
+// ---- thread state ---------------------------------------------------------------------
+
+inline constexpr std::size_t held_frames = 6;
+
+// One held lock. The hot path writes the fields up to `ret` only; frames are filled on
+// the slow path (validation, or LOCKORDER_STACKTRACE=1) and flagged by mode_frames, so
+// a cached acquisition never touches them. 128 bytes: indexing is a shift.
+struct alignas(64) held_entry {
+  const void* instance;
+  std::uint64_t key;  // chain key of the sequence up to and including this entry
+  std::uint32_t cls;
+  std::uint32_t mode;
+  std::source_location loc;
+  // Where the acquisition ran, for sites that source_location cannot give (std RAII):
+  // an address in the function the fast path is inlined into (the user's, when
+  // optimized), and the return address of that function (the user's, at -O0, where
+  // std::lock_guard's constructor is a real call). Reports use the first that is user code.
+  void* pc;
+  void* ret;
+  // The caller's frames when this acquisition took the slow path: names the user's
+  // function even when the lock was taken inside std::lock_guard and friends.
+  std::uint32_t nframes;
+  void* frames[held_frames];
+
+  std::size_t frame_count() const noexcept { return mode & mode_frames ? nframes : 0; }
+};
+static_assert(sizeof(held_entry) == 128);
+
+inline constexpr std::size_t thread_cache_size = 256;
+
+struct thread_state {
+  held_entry held[LOCKORDER_MAX_HELD];
+  std::uint32_t depth;      // entries in held[]
+  std::uint32_t gate;       // 0 until the thread is set up, then LOCKORDER_MAX_HELD: the
+                            // fast path runs while depth < gate (one compare for both)
+  std::uint32_t untracked;  // acquisitions past LOCKORDER_MAX_HELD, not recorded
+  std::uint32_t tid;        // 0 until the thread first takes the slow path
+  std::uint32_t busy;       // inside the validator or a handler it called: no validation
+  std::uint32_t in_tables;  // holds big_lock: nothing on this thread may wait for it
+  std::uint64_t ctx_live;   // stale-context check: bit d-1 set while depth d is live
+  std::uint64_t cache[thread_cache_size];  // chain keys this thread validated lately
+};
+
+// Trivially constructible and destructible: no TLS guard on the hot path.
+inline constinit thread_local thread_state tls{};
+
+// ---- global tables --------------------------------------------------------------------
+
+struct class_entry {
+  char name[64];
+  level_t level;
+  bool ranked;
+  std::uint32_t base;      // the class this is a nesting subclass of (itself if none)
+  std::uint32_t family;    // the static class an own class was made from (else base):
+                           // levels order families; within one, order is learned
+  bool completion;         // used as a completion: reports say "(completion)name"
+  std::uint32_t subclass;
+  std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
+};
+
+struct edge_site {
+  std::source_location loc;       // acquisition of `to`
+  std::source_location from_loc;  // acquisition of `from`, in the same thread
+  void *pc, *ret;
+  void *from_pc, *from_ret;
+  std::uint32_t frames_at, frames_n;            // into the frame pool: `to`'s stack
+  std::uint32_t from_frames_at, from_frames_n;  // and `from`'s
+  std::uint32_t tid;
+  lock_op how;  // complete: `from` is a completion signalled at `loc` while `to` was held
+  const char* why;  // declared with after<>: its rationale (static storage); loc: the class
+  std::uint32_t chains;  // validated held-class sequences that contained this dependency
+};
+
+inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
+// Room for every edge's two stacks (`to` and `from`). Zeroed virtual memory: only the
+// pages edges use are ever touched.
+inline constexpr std::size_t frame_pool_size =
+    std::size_t{LOCKORDER_MAX_EDGES} * (frames_per_edge + held_frames);
+inline constexpr std::size_t max_threads_named = 1024;
+inline constexpr std::size_t reported_size = 8192;  // (kind, class, class) already reported
+inline constexpr std::size_t named_size = 4096;     // lock instances given a display name
+
+// All of it is trivially constructible and lives in zeroed memory (calloc): its pages
+// are touched only as the tables fill.
+struct validator_state {
+  std::uint32_t classes;  // registered, ids 1..classes
+  class_entry cls[LOCKORDER_MAX_CLASSES];
+  dep_graph<LOCKORDER_MAX_CLASSES, LOCKORDER_MAX_EDGES> graph;
+  edge_site sites[LOCKORDER_MAX_EDGES];
+  void* frames[frame_pool_size];
+  std::uint32_t frames_used;
+  char thread_names[max_threads_named][16];
+  std::uint64_t reported[reported_size];
+  std::uint32_t reported_n;
+  bool said_full[8];  // limit_reached already said, per table
+  struct named_instance {
+    const void* instance;
+    char name[48];
+  } named[named_size];  // open addressing by address; an empty name marks a free slot
+  std::uint32_t path[2 * LOCKORDER_MAX_CLASSES];
+  // Dependencies reported and not learned (they close a cycle or break an order): kept
+  // for export, so the graph as an artifact shows the violation too.
+  struct rejected_edge {
+    std::uint32_t from, to;
+    std::uint8_t kinds;
+    edge_site site;
+  } rejected[1024];
+  std::uint32_t rejected_n;
+};
+
+static_assert(std::is_aggregate_v<validator_state> &&
+              std::is_trivially_destructible_v<validator_state>);
+
+inline constinit spin_lock big_lock{};
+// Plain words used through std::atomic_ref (chain_slot()): an array of std::atomic
+// would be constant-evaluated element by element in every translation unit (clang 16:
+// about 0.3 s at the default size).
+alignas(std::atomic_ref<std::uint64_t>::required_alignment) inline constinit std::uint64_t
+    chain_table[LOCKORDER_MAX_CHAINS]{};
+inline std::atomic_ref<std::uint64_t> chain_slot(std::size_t i) noexcept {
+  return std::atomic_ref<std::uint64_t>(chain_table[i]);
+}
+inline constinit std::atomic<std::uint32_t> chain_count{0};
+inline constinit std::atomic<bool> learning{true};
+inline constinit std::atomic<std::uint32_t> next_tid{0};
+
+static_assert((LOCKORDER_MAX_CHAINS & (LOCKORDER_MAX_CHAINS - 1)) == 0,
+              "LOCKORDER_MAX_CHAINS must be a power of two");
+
+validator_state* state() noexcept;
+
+// ---- the hooks the lock types call ---------------------------------------------------
+
+template <class C>
+inline constinit std::atomic<std::uint32_t> static_class_id{0};
+
+// A static class as data, so that registering one takes no code of its own: one
+// constant per class (class_desc_v<C>), and one function (register_static) that walks them.
+// Lock types pass &class_desc_v<C> where a class is needed; only the id's load is inlined.
+struct class_desc;
+/// One declared order (after<>): `cls` is taken before the class that lists it.
+struct class_pred {
+  const class_desc* cls;  // nullptr ends a list
+  std::string_view why;   // a template parameter object's: static storage, NUL-terminated
+};
+struct class_desc {
+  std::atomic<std::uint32_t>* id;  // &static_class_id<C>: 0 until registered
+  const char* signature;           // detail::signature<C>(): the name is parsed from it
+  level_t level;
+  bool ranked;
+  const std::source_location* where;  // the class's definition
+  const class_pred* preds;            // its declared orders, in declaration order
+
+  /// class_name_v<C>, parsed at run time.
+  std::string_view name() const noexcept { return name_in_signature(signature); }
+};
+
+template <class List> struct class_preds_of;  // the class_pred list of a declared_after_t
+
+/// C's descriptor. Initializers only take addresses, so declared cycles are fine.
+template <class C>
+inline constexpr class_desc class_desc_v{&static_class_id<C>, signature<C>(),
+                                         C::lockorder_level.value, C::lockorder_level.ranked,
+                                         &C::lockorder_where,
+                                         class_preds_of<declared_after_t<C>>::value};
+
+template <class... A>
+struct class_preds_of<type_list<A...>> {
+  static constexpr class_pred value[] = {{&class_desc_v<typename A::class_type>, A::why}...,
+                                         {nullptr, {}}};
+};
+template <>
+struct class_preds_of<type_list<>> {
+  static constexpr class_pred value[] = {{nullptr, {}}};
+};
+
+std::uint32_t register_static_class(std::atomic<std::uint32_t>& id, std::string_view name,
+                                    level_t level, bool ranked) noexcept;
+void declare_order(std::uint32_t before, std::uint32_t after, std::string_view why,
+                   const std::source_location& where) noexcept;
+/// Registers the class and, first, every class it declares before it, with the
+/// declared edges. Returns 0 when a declared cycle leads back to a class this thread is
+/// registering (or the table is full).
+std::uint32_t register_static(const class_desc& n) noexcept;
+
+/// The id of a static class, registered at its first use.
+inline std::uint32_t static_class(const class_desc& n) noexcept {
+  const std::uint32_t id = n.id->load(std::memory_order_acquire);
+  return id ? id : register_static(n);
+}
+std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bool numbered,
+                                 level_t level, bool ranked) noexcept;
+
+/// Id of the class a lock of static class `n` belongs to: its own, or n's.
+inline std::uint32_t class_of(const lock_state& s, const class_desc& n) noexcept {
+  return s.own_class ? s.own_class : static_class(n);
+}
+
+/// Gives a lock its own class: n's level under its own name (numbered if none given).
+void make_own_class(lock_state& s, const char* name, const class_desc& n) noexcept;
+
+/// Records an acquisition before the thread blocks on it (or after a successful
+/// try-lock). Checks it when its held-class sequence is new. May throw
+/// lock_order_error in report_mode::throw_exception (blocking acquisitions only).
+void acquire(lock_state& s, const void* instance, std::uint32_t cls, unsigned subclass,
+             unsigned mode, std::source_location loc);
+/// Marks the lock held once the real lock operation succeeded.
+void mark_held(lock_state& s, unsigned mode) noexcept;
+/// Drops the record of `instance` (it failed to lock: an exception).
+void forget(const void* instance) noexcept;
+/// How the validator learns a lock's class when it needs it for a report: its static
+/// class (the lock's own class, if it has one, is in its lock_state).
+using class_getter = const class_desc*;
+
+/// Records a release. Returns false for a bad unlock (reported; do not unlock).
+bool release(lock_state& s, const void* instance, class_getter cls, std::source_location loc);
+/// Reports a lock destroyed while held.
+void destroy(lock_state& s, const void* instance, class_getter cls) noexcept;
+
+/// A momentary acquisition: validated like one, never held. For waits on and signals of
+/// completions (mode_wait, mode_wait | mode_skip_top, mode_complete) and might_lock().
+void wait_point(const void* instance, std::uint32_t cls, unsigned mode,
+                const std::source_location& loc);
+
+/// Copies the class graph (classes, edges, first-seen sites) for export.
+void snapshot(lock_graph& out);
+
+/// Gives a lock instance a display name for reports (empty: forget it). Not on any lock
+/// path: for aggregates, containers of locks, and such.
+void name_instance(const void* instance, std::string_view name) noexcept;
+
+std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc);
+void context_leave(std::uint32_t depth) noexcept;
+void context_check(std::uint32_t depth, const std::source_location& loc);
+
+}  // namespace LOCKORDER_TABLES
+}  // namespace lockorder::detail::rt
+
