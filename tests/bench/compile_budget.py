@@ -7,8 +7,10 @@
   plain.cpp:     the same 200 locks as std::mutex, the same 1,000 acquisitions with
                  std::lock_guard.
   model.cpp:     the same acquisitions against compile_model.hpp, the skeleton of the
-                 design (a new guard type per acquisition, a level check, nothing else):
-                 the floor of any design of this shape.
+                 old design (a new guard type per acquisition, a level check, nothing
+                 else): the floor of any design of this shape.
+  model_innermost.cpp: the skeleton of a context carrying only its innermost class
+                 (MODEL_INNERMOST): the floor of lockorder's current design.
 
 Usage: compile_budget.py [--opt=-O2] OUT_DIR CXX [CXX...]   prints a Markdown table: median
 wall time of 3 compiles (-c, -O0 unless --opt) and peak memory (max RSS), and the ratio
@@ -58,9 +60,15 @@ def write(out):
     for i, c in enumerate(unranked):  # the declared chain as levels
         k = next(j for j, l in enumerate(model) if l.startswith(f"LOCKORDER_CLASS({c}"))
         model[k] = f"MODEL_CLASS({c}, {10000 + i});"
+    # The same model with a context that carries only the innermost class (netstack3's
+    # Locked<L>; lockorder's design since the boundary types): types bounded by classes.
+    inner = [l.replace('"compile_model.hpp"', '"compile_model.hpp"\n#define MODEL_INNERMOST 1')
+             if l.startswith("#include") else l for l in model]
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "model.cpp"), "w") as fh:
         fh.write("\n".join(model) + "\n")
+    with open(os.path.join(out, "model_innermost.cpp"), "w") as fh:
+        fh.write("\n".join(inner) + "\n")
     with open(os.path.join(out, "lockorder.cpp"), "w") as fh:
         fh.write("\n".join(lo) + "\n")
     with open(os.path.join(out, "plain.cpp"), "w") as fh:
@@ -84,8 +92,12 @@ def measure(cxx, src, include, opt, defines=()):
 # (context.hpp, all that the TU uses), with the run-time validator on (a debug build's
 # default) or compiled out (NDEBUG's default).
 VARIANTS = [("lockorder.hpp, runtime on", "lockorder.cpp", ["-DLOCKORDER_RUNTIME=1"]),
+            ("lockorder.hpp, runtime on, validator compiled once", "lockorder.cpp",
+             ["-DLOCKORDER_RUNTIME=1", "-DLOCKORDER_SEPARATE_VALIDATOR=1"]),
             ("lockorder.hpp, runtime off", "lockorder.cpp", ["-DLOCKORDER_RUNTIME=0"]),
             ("context.hpp, runtime on", "core.cpp", ["-DLOCKORDER_RUNTIME=1"]),
+            ("context.hpp, runtime on, validator compiled once", "core.cpp",
+             ["-DLOCKORDER_RUNTIME=1", "-DLOCKORDER_SEPARATE_VALIDATOR=1"]),
             ("context.hpp, runtime off", "core.cpp", ["-DLOCKORDER_RUNTIME=0"])]
 
 def main():
@@ -104,7 +116,9 @@ def main():
     print("|---|---|---|---|---|---|")
     for cxx in compilers:
         tp, mp = measure(cxx, os.path.join(out, "plain.cpp"), include, opt)
-        for name, src, defines in VARIANTS + [("model (compile_model.hpp)", "model.cpp", [])]:
+        for name, src, defines in VARIANTS + [
+                ("model: held set in the type (compile_model.hpp)", "model.cpp", []),
+                ("model: innermost class only (MODEL_INNERMOST)", "model_innermost.cpp", [])]:
             tl, ml = measure(cxx, os.path.join(out, src), include, opt, defines)
             print(f"| {cxx} | {name} | {tp:.2f} s | {tl:.2f} s | {tl / tp:.2f}x | "
                   f"{mp:.0f} MiB / {ml:.0f} MiB |", flush=True)

@@ -9,6 +9,10 @@
 // type, which is what makes the next acquisition checkable (docs/performance.md).
 #pragma once
 
+#ifndef MODEL_INNERMOST
+#  define MODEL_INNERMOST 0
+#endif
+
 #include <mutex>
 
 namespace model {
@@ -24,9 +28,19 @@ struct mutex {
   std::mutex m;
 };
 
+#if MODEL_INNERMOST
+// The context carries its innermost class only: one guard type per lock type.
+struct none {
+  static constexpr int level = -1;
+};
+template <class Inner = none> struct context {
+  template <class L> [[gnu::always_inline]] auto lock(L& m);
+};
+#else
 template <class... Held> struct context {
   template <class L> [[gnu::always_inline]] auto lock(L& m);
 };
+#endif
 
 // The owning part, one per lock type, as in lockorder (guard_body).
 template <class L>
@@ -39,6 +53,21 @@ struct body {
   }
 };
 
+#if MODEL_INNERMOST
+template <class L>
+struct guard : context<typename L::class_type>, body<L> {
+  [[gnu::always_inline]] explicit guard(L& m) : body<L>(m) {}
+  guard(guard&&) noexcept = default;
+  [[gnu::always_inline]] ~guard() = default;
+};
+
+template <class Inner>
+template <class L>
+auto context<Inner>::lock(L& m) {
+  static_assert(Inner::level < L::class_type::level, "lock order");
+  return guard<L>(m);
+}
+#else
 template <class L, class... Held>
 struct guard : context<Held...>, body<L> {
   [[gnu::always_inline]] explicit guard(L& m) : body<L>(m) {}
@@ -53,6 +82,7 @@ auto context<Held...>::lock(L& m) {
   static_assert(((Held::level < C::level) && ...), "lock order");
   return guard<L, Held..., C>(m);
 }
+#endif
 
 inline context<> unlocked() { return {}; }
 
