@@ -297,7 +297,7 @@ concept fields_context =
 #if LOCKORDER_RUNTIME
 template <class L>
 void name_field(L& m, std::string_view name, std::size_t index) noexcept {
-  constexpr std::size_t cap = sizeof(rt::validator_state::named_instance::name);
+  constexpr std::size_t cap = rt::instance_name_size;
   char suffix[32];
   const int s = std::snprintf(suffix, sizeof suffix, ".field<%zu>", index);
   const std::size_t room = cap - 1 - static_cast<std::size_t>(s);

@@ -210,9 +210,29 @@ template <class E>
 struct push<E> {
   using type = type_list<E>;
 };
+// The commonest step, a plain lock() of a ranked class without after<> declarations while
+// one such class is listed, needs no constant evaluation: the levels decide both the
+// check and what stays listed (compile time is a feature: most acquisitions are these).
+template <class E>
+inline constexpr bool plain_ranked_v = false;
+template <class C>
+  requires requires { C::lockorder_level; }  // a class, not shared<>, tried<>, nested<>...
+inline constexpr bool plain_ranked_v<C> =
+    C::lockorder_level.ranked && std::is_same_v<declared_after_t<C>, type_list<>>;
+template <class E, class H, bool Plain = plain_ranked_v<E> && plain_ranked_v<H>>
+struct pair_step {
+  static constexpr bool ok = step_v<E, H>.check.kind == check_kind::ok;
+  static constexpr bool keep = step_v<E, H>.keep != 0;
+};
+template <class E, class H>
+struct pair_step<E, H, true> {
+  static constexpr bool ok = H::lockorder_level.value < E::lockorder_level.value;
+  static constexpr bool keep = !ok;
+};
+
 template <class E, class H>  // the common case: one entry, ordered before E or not
 struct push<E, H> {
-  using type = std::conditional_t<step_v<E, H>.keep != 0, type_list<H, E>, type_list<E>>;
+  using type = std::conditional_t<pair_step<E, H>::keep, type_list<H, E>, type_list<E>>;
 };
 
 /// Can a context listing held[0..n) become context_at<c> (held exclusively or shared as
@@ -240,6 +260,10 @@ inline constexpr check_result check_at_v =
 /// diagnostic (a variable, not a call: no function per acquisition).
 template <class E, class... Held>
 inline constexpr bool acquire_ok_v = step_v<E, Held...>.check.kind == check_kind::ok;
+template <class E, class H>
+inline constexpr bool acquire_ok_v<E, H> = pair_step<E, H>::ok;
+template <class E>
+inline constexpr bool acquire_ok_v<E> = plain_ranked_v<E> || step_v<E>.check.kind == check_kind::ok;
 
 /// Every held ranked level below (Below) or above (!Below) the class's level: a fold,
 /// tested before find_level_conflict() is instantiated to name the culprit.

@@ -7,6 +7,9 @@
 #include <lockorder/detail/rt_state.hpp>
 
 #include <bit>
+#include <cstring>
+
+#include <execinfo.h>
 
 // The cold half's functions: inline when the validator is compiled into every
 // translation unit (header-only), external when one translation unit compiles it

@@ -4,15 +4,93 @@
 // LOCKORDER_SEPARATE_VALIDATOR=1 (src/validator.cpp), inline otherwise (validator.hpp).
 #pragma once
 
+#include <lockorder/detail/graph.hpp>
 #include <lockorder/detail/rt_hot.hpp>
+#include <lockorder/report.hpp>
 
 #include <bit>
+#include <cstdio>
 #include <cstdlib>
+#include <new>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
+
+// ---- the global tables ----------------------------------------------------------------
+
+struct class_entry {
+  char name[64];
+  level_t level;
+  bool ranked;
+  std::uint32_t base;      // the class this is a nesting subclass of (itself if none)
+  std::uint32_t family;    // the static class an own class was made from (else base):
+                           // levels order families; within one, order is learned
+  bool completion;         // used as a completion: reports say "(completion)name"
+  std::uint32_t subclass;
+  std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
+};
+
+struct edge_site {
+  std::source_location loc;       // acquisition of `to`
+  std::source_location from_loc;  // acquisition of `from`, in the same thread
+  void *pc, *ret;
+  void *from_pc, *from_ret;
+  std::uint32_t frames_at, frames_n;            // into the frame pool: `to`'s stack
+  std::uint32_t from_frames_at, from_frames_n;  // and `from`'s
+  std::uint32_t tid;
+  lock_op how;  // complete: `from` is a completion signalled at `loc` while `to` was held
+  const char* why;  // declared with after<>: its rationale (static storage); loc: the class
+  std::uint32_t chains;  // validated held-class sequences that contained this dependency
+};
+
+inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
+// Room for every edge's two stacks (`to` and `from`). Zeroed virtual memory: only the
+// pages edges use are ever touched.
+inline constexpr std::size_t frame_pool_size =
+    std::size_t{LOCKORDER_MAX_EDGES} * (frames_per_edge + held_frames);
+inline constexpr std::size_t max_threads_named = 1024;
+inline constexpr std::size_t reported_size = 8192;  // (kind, class, class) already reported
+inline constexpr std::size_t named_size = 4096;     // lock instances given a display name
+
+// All of it is trivially constructible and lives in zeroed memory (calloc): its pages
+// are touched only as the tables fill.
+struct validator_state {
+  std::uint32_t classes;  // registered, ids 1..classes
+  class_entry cls[LOCKORDER_MAX_CLASSES];
+  dep_graph<LOCKORDER_MAX_CLASSES, LOCKORDER_MAX_EDGES> graph;
+  edge_site sites[LOCKORDER_MAX_EDGES];
+  void* frames[frame_pool_size];
+  std::uint32_t frames_used;
+  char thread_names[max_threads_named][16];
+  std::uint64_t reported[reported_size];
+  std::uint32_t reported_n;
+  bool said_full[8];  // limit_reached already said, per table
+  struct named_instance {
+    const void* instance;
+    char name[instance_name_size];
+  } named[named_size];  // open addressing by address; an empty name marks a free slot
+  std::uint32_t path[2 * LOCKORDER_MAX_CLASSES];
+  // Dependencies reported and not learned (they close a cycle or break an order): kept
+  // for export, so the graph as an artifact shows the violation too.
+  struct rejected_edge {
+    std::uint32_t from, to;
+    std::uint8_t kinds;
+    edge_site site;
+  } rejected[1024];
+  std::uint32_t rejected_n;
+};
+
+static_assert(std::is_aggregate_v<validator_state> &&
+              std::is_trivially_destructible_v<validator_state>);
 
 // ---- basics -----------------------------------------------------------------------------
 

@@ -539,5 +539,25 @@ LOCKORDER_COLD void stale_report(std::uint32_t used, std::uint32_t innermost,
   });
 }
 
+// ---- tests (detail/testing.hpp) --------------------------------------------------------
+
+// Empties every table: classes, edges, sites, validated chains, reports made, full tables.
+LOCKORDER_COLD void reset_tables() noexcept {
+  big_lock.lock();
+  if (validator_state* v = state())
+    std::memset(static_cast<void*>(v), 0, sizeof *v);  // zero is the empty state (calloc)
+  for (std::size_t i = 0; i < LOCKORDER_MAX_CHAINS; ++i)
+    chain_slot(i).store(0, std::memory_order_relaxed);
+  chain_count.store(0, std::memory_order_relaxed);
+  learning.store(true, std::memory_order_relaxed);
+  big_lock.unlock();
+}
+
+// A class's name as reports give it ("?" for none).
+LOCKORDER_COLD std::string class_name_of(std::uint32_t id) {
+  validator_state* v = state();
+  return v && id ? std::string(v->cls[id].name) : std::string("?");
+}
+
 }  // namespace LOCKORDER_TABLES
 }  // namespace lockorder::detail::rt

@@ -21,6 +21,10 @@
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
 
+// In the validator's cold half (rt_validation.hpp): compiled once with it.
+void reset_tables() noexcept;
+std::string class_name_of(std::uint32_t id);
+
 /// Forgets everything the validator learned: classes (static, nesting and own), edges
 /// and their sites, validated chains, reports already made, full tables (learning is on
 /// again). The static classes `Cs...` are registered anew at their next use; any other
@@ -31,15 +35,8 @@ inline namespace LOCKORDER_TABLES {
 /// chain cache still names the old chains).
 template <class... Cs>
 void reset_for_testing() noexcept {
-  big_lock.lock();
-  if (validator_state* v = state())
-    std::memset(static_cast<void*>(v), 0, sizeof *v);  // zero is the empty state (calloc)
-  for (std::size_t i = 0; i < LOCKORDER_MAX_CHAINS; ++i)
-    chain_slot(i).store(0, std::memory_order_relaxed);
-  chain_count.store(0, std::memory_order_relaxed);
-  learning.store(true, std::memory_order_relaxed);
+  reset_tables();
   (static_class_id<Cs>.store(0, std::memory_order_release), ...);
-  big_lock.unlock();
 }
 
 /// The calling thread's part of the reset: empties its chain cache, and forgets its held
@@ -58,9 +55,7 @@ inline void reset_thread_for_testing() noexcept {
 inline std::vector<std::string> held_classes_for_testing() {
   std::vector<std::string> out;
   const thread_state& t = tls;
-  validator_state* v = state();
-  for (std::uint32_t i = 0; i < t.depth; ++i)
-    out.emplace_back(v && t.held[i].cls ? v->cls[t.held[i].cls].name : "?");
+  for (std::uint32_t i = 0; i < t.depth; ++i) out.push_back(class_name_of(t.held[i].cls));
   return out;
 }
 
