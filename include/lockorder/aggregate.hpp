@@ -274,7 +274,7 @@ constexpr void diagnose_fields(std::index_sequence<Sel...>) {
 }
 
 template <class T, std::size_t... Sel, class... Held, std::size_t... I>
-auto lock_fields(context<Held...>& ctx, T& agg, const std::source_location& site,
+auto lock_fields(context<Held...>& ctx, T& agg, call_site site,
                  std::index_sequence<I...>) {
   using check = lock_fields_check<T, context<Held...>, Sel...>;
   if constexpr (check::value.kind != fields_problem::none) {
@@ -328,7 +328,7 @@ concept aggregate_hierarchy =
 template <std::size_t... I, class Ctx, class T>
   requires impl::fields_context<Ctx> && (!std::is_const_v<T>)
 [[nodiscard]] auto lock_fields(Ctx&& ctx, T& agg,
-                               std::source_location site = std::source_location::current()) {
+                               call_site site = {}) {
   return impl::lock_fields<T, I...>(static_cast<impl::context_of_t<Ctx>&>(ctx), agg, site,
                                     impl::selection_t<T, I...>{});
 }

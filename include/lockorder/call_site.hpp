@@ -33,8 +33,8 @@ struct call_site {
   }
   std::source_location where;
 #else
-  consteval call_site() noexcept = default;
-  [[nodiscard]] static consteval call_site current() noexcept { return {}; }
+  // A plain empty aggregate, not consteval: `= {}` costs nothing to compile per call.
+  [[nodiscard]] static constexpr call_site current() noexcept { return {}; }
   [[gnu::always_inline]] constexpr operator std::source_location() const noexcept {
     return {};
   }

@@ -341,7 +341,7 @@ class context_base {
 #endif
 
   // Checks that this context is the thread's innermost one and opens a child.
-  [[gnu::always_inline]] context_depth enter(const std::source_location& site) {
+  [[gnu::always_inline]] context_depth enter(call_site site) {
 #if LOCKORDER_CHECK_CONTEXT
     return {rt::context_enter(depth_.value, site)};
 #else
@@ -349,7 +349,7 @@ class context_base {
     return {};
 #endif
   }
-  [[gnu::always_inline]] void check_current(const std::source_location& site) {
+  [[gnu::always_inline]] void check_current(call_site site) {
 #if LOCKORDER_CHECK_CONTEXT
     rt::context_check(depth_.value, site);
 #else
@@ -487,7 +487,7 @@ class context : public impl::context_base {
   [[gnu::always_inline]] explicit context(impl::context_depth d) : context_base(d) {}
 
   template <class E, bool Shared, class L>
-  void note_might(L& m, const std::source_location& site) {
+  void note_might(L& m, call_site site) {
     if constexpr (!impl::acceptable_lock<L, Shared>) {
       LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());
     } else {
@@ -620,7 +620,7 @@ struct lock_access {
   // Not analysed (-Wthread-safety): the guard, not this helper, owns what it takes.
   template <class E, class L>
   LOCKORDER_RT0_INLINE static bool acquire(L& m, unsigned flags,
-                                           const std::source_location& site)
+                                           call_site site)
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using T = entry_traits<E>;
 #if LOCKORDER_RUNTIME
@@ -671,7 +671,7 @@ class guard_body {
   // Not inlined: with the validator off, one small function per lock type costs less
   // compile time at -O0 than its body inlined into every acquisition (an optimizing
   // build inlines it anyway).
-  guard_body(context_depth d, Lock& m, const std::source_location& site) : lock_(nullptr) {
+  guard_body(context_depth d, Lock& m, call_site site) : lock_(nullptr) {
 #if LOCKORDER_CHECK_CONTEXT
     leave_ = d;
 #  if LOCKORDER_EXCEPTIONS
@@ -696,7 +696,7 @@ class guard_body {
     }
   }
   // Takes m again after release() (a try-lock entry tries again).
-  void take_again(Lock& m, const std::source_location& site) {
+  void take_again(Lock& m, call_site site) {
     if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
   }
 
@@ -752,7 +752,7 @@ class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...>,
     struct retake {  // also when f throws
       guard* g;
       Lock* m;
-      const std::source_location& site;
+      call_site site;
       ~retake() {
         if (m) g->take_again(*m, site);
       }
@@ -766,7 +766,7 @@ class LOCKORDER_SCOPED_CAPABILITY guard : public context<Held...>,
 
  private:
   template <class... H> friend class context;
-  [[gnu::always_inline]] guard(impl::context_depth d, Lock& m, const std::source_location& site)
+  [[gnu::always_inline]] guard(impl::context_depth d, Lock& m, call_site site)
       LOCKORDER_NO_THREAD_SAFETY_ANALYSIS : body(d, m, site) {
     this->depth_ = d;  // not through a constructor of context<Held...>: one per held set
   }
@@ -808,7 +808,7 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
   template <class... H> friend class context;
   friend struct impl::context_access;
 
-  group_guard(impl::context_depth d, std::tuple<L&...> locks, const std::source_location& site)
+  group_guard(impl::context_depth d, std::tuple<L&...> locks, call_site site)
       : context<Held...>(d), locks_(locks) {
     // Increasing level, then increasing address: a total order every thread agrees on.
     struct key { level_t level; std::uintptr_t addr; std::size_t index; };
@@ -834,7 +834,7 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
   // In the order given, each an ordinary acquisition, as nested lock() calls would be:
   // the validator learns the order between them (lock_fields(), aggregate.hpp).
   group_guard(impl::context_depth d, std::tuple<L&...> locks, impl::in_given_order_t,
-              const std::source_location& site)
+              call_site site)
       : context<Held...>(d), locks_(locks) {
     for (std::size_t k = 0; k < n; ++k) order_[k] = k;
     take_all(false, site);
@@ -843,7 +843,7 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
   // Takes the locks in order_ (as one lock_all() group, or as nested acquisitions). A
   // report thrown before lock k (throw mode) releases the ones before it and leaves the
   // context depth, so nothing stays held.
-  void take_all(bool group, const std::source_location& site) {
+  void take_all(bool group, call_site site) {
     std::size_t k = 0;
 #if LOCKORDER_EXCEPTIONS
     try {
@@ -920,7 +920,7 @@ auto context<Held...>::lock_all(L&... m) {
       LOCKORDER_DIAGNOSE(impl::diagnose_mixed_unranked<impl::lock_class_t<L>...>());
     else if constexpr (bad < sizeof...(L))
       LOCKORDER_DIAGNOSE(impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>());
-    const auto site = std::source_location::current();
+    const call_site site{};
     return impl::group_for_t<context<Held...>, L...>(enter(site), std::tie(m...), site);
   }
 }
@@ -931,7 +931,7 @@ struct context_access {
   // A group guard, child of ctx, whose locks are taken in the order given.
   template <class... Held, class... L>
   static auto lock_in_order(context<Held...>& ctx, std::tuple<L&...> locks,
-                            const std::source_location& site) {
+                            call_site site) {
     return group_for_t<context<Held...>, L...>(ctx.enter(site), locks, in_given_order, site);
   }
 };
