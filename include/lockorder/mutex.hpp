@@ -155,11 +155,26 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   void might_lock(call_site = {}) {}
 #endif
 
+  /// Reports assertion_failed if this thread holds the lock (in any mode): the kernel's
+  /// lockdep_assert_not_held. No-op with LOCKORDER_RUNTIME=0.
+  void assert_not_held(call_site site = {}) const { check_held(false, site); }
+
   /// The underlying lock, for code that must hand it to an API that wants it.
   /// Acquisitions made through it are not checked.
   L& native() noexcept { return lock_; }
 
  protected:
+  // assert_held() and assert_not_held(): a scan of the thread's held stack; a report
+  // (assertion_failed) only when the assertion is false.
+  void check_held(bool want_held, call_site site) const {
+#if LOCKORDER_RUNTIME
+    rt::assert_held(const_cast<rt::lock_state&>(state_), this, &rt::class_desc_v<C>, want_held,
+                    site);
+#else
+    (void)want_held, (void)site;
+#endif
+  }
+
 #if LOCKORDER_RUNTIME
   friend struct impl::lock_access;
   // Every exclusive acquisition goes through here: check (before blocking), then lock.
@@ -218,6 +233,14 @@ class mutex : public impl::lock_base<C, L> {
  public:
   static constexpr bool lockorder_shared = false;
   using impl::lock_base<C, L>::lock_base;
+
+  /// Reports assertion_failed unless this thread holds the lock: the kernel's
+  /// lockdep_assert_held, Abseil's AssertHeld; -Wthread-safety takes it as held from here.
+  /// A context_at<C> parameter says the same at compile time (docs/concepts.md#boundaries).
+  /// No-op with LOCKORDER_RUNTIME=0. Cost: a scan of the thread's held stack.
+  void assert_held(call_site site = {}) const LOCKORDER_ASSERT_CAPABILITY(this) {
+    this->check_held(true, site);
+  }
 };
 
 /// A reader/writer lock of class C over any SharedLockable (std::shared_mutex by default).
@@ -229,6 +252,11 @@ class shared_mutex : public impl::lock_base<C, L> {
  public:
   static constexpr bool lockorder_shared = true;
   using base::base;
+
+  /// As mutex::assert_held(); held shared or exclusive counts (-Wthread-safety: shared).
+  void assert_held(call_site site = {}) const LOCKORDER_ASSERT_SHARED_CAPABILITY(this) {
+    this->check_held(true, site);
+  }
 
 #if LOCKORDER_RUNTIME
   [[gnu::always_inline]] void lock_shared(

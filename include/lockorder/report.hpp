@@ -37,6 +37,7 @@ enum class report_kind {
   held_at_thread_exit,   ///< a thread ended holding locks
   limit_reached,         ///< a validator table is full: it stops learning, the program goes on
   stale_context,         ///< a context used after a child lock was taken through it
+  assertion_failed,      ///< m.assert_held() / m.assert_not_held() did not hold
 };
 
 /// The kind's name as written in the enum ("circular_dependency", ...).
@@ -351,6 +352,7 @@ inline std::string_view to_string(report_kind k) noexcept {
     case report_kind::held_at_thread_exit: return "held_at_thread_exit";
     case report_kind::limit_reached: return "limit_reached";
     case report_kind::stale_context: return "stale_context";
+    case report_kind::assertion_failed: return "assertion_failed";
   }
   return "unknown";
 }

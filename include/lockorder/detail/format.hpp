@@ -149,11 +149,13 @@ inline std::string report::text() const {
     case report_kind::held_at_thread_exit: out += "lock held when returning to thread exit"; break;
     case report_kind::limit_reached: out += "lockorder table full"; break;
     case report_kind::stale_context: out += "stale lockorder context used"; break;
+    case report_kind::assertion_failed: out += "lock assertion failed"; break;
   }
   out += "\n" + dash + "\n" + message + "\n";
   if (has_acquiring) {
     const char* doing = kind == report_kind::bad_unlock || kind == report_kind::destroyed_while_held
                             ? " is releasing or freeing lock:\n  "
+                        : kind == report_kind::assertion_failed ? " asserts about lock:\n  "
                         : acquiring.op == lock_op::wait     ? " is trying to wait for:\n  "
                         : acquiring.op == lock_op::complete ? " is trying to signal:\n  "
                                                             : " is trying to acquire lock:\n  ";

@@ -207,6 +207,17 @@ inline std::uint32_t innermost_context(const thread_state& t) noexcept {
   return t.ctx_live ? 64u - static_cast<std::uint32_t>(std::countl_zero(t.ctx_live)) : 0u;
 }
 
+void assertion_report(lock_state& s, const void* instance, class_getter cls, bool want_held,
+                      std::source_location loc);
+inline void assert_held(lock_state& s, const void* instance, class_getter cls, bool want_held,
+                        std::source_location loc) {
+  const thread_state& t = tls;
+  bool held = false;
+  for (std::uint32_t i = t.depth; i-- > 0 && !held;) held = t.held[i].instance == instance;
+  if (held != want_held) [[unlikely]]
+    assertion_report(s, instance, cls, want_held, loc);
+}
+
 inline std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc) {
   thread_state& t = tls;
   if (parent == untracked_context) return untracked_context;

@@ -241,6 +241,12 @@ void snapshot(lock_graph& out);
 /// path: for aggregates, containers of locks, and such.
 void name_instance(const void* instance, std::string_view name) noexcept;
 
+/// m.assert_held() (want_held) / m.assert_not_held(): checks the thread's held stack
+/// (either mode counts as held; held by another thread is not held) and reports
+/// assertion_failed when the assertion is false.
+void assert_held(lock_state& s, const void* instance, class_getter cls, bool want_held,
+                 std::source_location loc);
+
 std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc);
 void context_leave(std::uint32_t depth) noexcept;
 void context_check(std::uint32_t depth, const std::source_location& loc);

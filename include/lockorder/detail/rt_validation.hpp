@@ -539,6 +539,34 @@ LOCKORDER_COLD void stale_report(std::uint32_t used, std::uint32_t innermost,
   });
 }
 
+// ---- assertions -----------------------------------------------------------------------
+
+LOCKORDER_COLD void assertion_report(lock_state& s, const void* instance, class_getter cls,
+                                     bool want_held, std::source_location loc) {
+  thread_state& t = tls;
+  if (t.busy) return;
+  validator_state* v = state();
+  if (!v) return;
+  if (!t.tid) first_acquisition(t);
+  const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
+  const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
+  const std::uint32_t id = class_of(s, *cls);  // may register the class: before big_lock
+  report_misuse(t, *v, report_kind::assertion_failed, [&](report& r) {
+    r.has_acquiring = true;
+    r.acquiring = make_lock_info(*v, id, 0, instance, make_site(loc, nullptr, nullptr));
+    std::string who = owner == t.tid && owner ? "this thread"
+                      : owner                 ? thread_label(*v, owner)
+                      : readers               ? std::to_string(readers) + " reader(s)"
+                                              : "no thread";
+    r.message = want_held
+                    ? "lockorder: " + r.thread + " asserts that it holds " +
+                          r.acquiring.class_name + ", and it does not (held by " + who + ")."
+                    : "lockorder: " + r.thread + " asserts that it does not hold " +
+                          r.acquiring.class_name + ", and it does.";
+    return true;
+  });
+}
+
 // ---- tests (detail/testing.hpp) --------------------------------------------------------
 
 // Empties every table: classes, edges, sites, validated chains, reports made, full tables.
