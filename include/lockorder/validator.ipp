@@ -2,7 +2,7 @@
 // one .cpp file of a program built with LOCKORDER_SEPARATE_VALIDATOR=1:
 //
 //     // lockorder_validator.cpp
-//     #include <lockorder/validator.ipp>
+//     #include "lockorder/validator.ipp"   // (or with <>)
 //
 // lockorder's CMake target (lockorder::lockorder) does this for you (src/validator.cpp).
 // Build that file with the same LOCKORDER_* table sizes and LOCKORDER_STACKTRACE as the
