@@ -1,10 +1,13 @@
 // lockorder/context.hpp — compile-time checked acquisition: unlocked(), contexts,
 // guards, and the concepts callees use to state what they need.
 //
-// A context's type lists the classes the thread holds. ctx.lock(m) compiles only if m's
-// class may be taken after all of them, and returns a guard: a move-only RAII owner of m
-// that is itself a context holding one more class. Examples: examples/010-first-hierarchy.cpp,
-// examples/030-callees.cpp; rules and their rationale: docs/concepts.md.
+// A context's type lists the innermost classes the thread holds (those no later class
+// makes redundant: docs/concepts.md#what-a-context-lists). ctx.lock(m) compiles only if
+// m's class may be taken after all of them, and returns a guard: a move-only RAII owner
+// of m that is itself a context listing m's class. context_at<C> and context_before<C>
+// carry a context across function boundaries as ordinary types. Examples:
+// examples/010-first-hierarchy.cpp, examples/030-callees.cpp,
+// examples/150-seed-000-across-files/; rules and their rationale: docs/concepts.md.
 //
 // Cost: contexts are empty types when LOCKORDER_RUNTIME=0; every check is compile time.
 // With LOCKORDER_CHECK_CONTEXT=1 a context also carries its depth, and using one that is
@@ -378,11 +381,11 @@ inline constexpr in_given_order_t in_given_order{};
 template <class... Held>
 class context : public impl::context_base {
  public:
-  /// True when Class is held (in any mode).
+  /// True when Class is listed (held, in any mode, and not made redundant by a later one).
   template <class Class>
   static constexpr bool holds = (std::is_same_v<impl::entry_class_t<Held>, Class> || ...);
 
-  /// Takes `m` exclusively. Compiles only if its class may follow every held class.
+  /// Takes `m` exclusively. Compiles only if its class may follow every listed class.
   template <class L>
   [[gnu::always_inline]] [[nodiscard]] auto lock(
       L& m, call_site site = {})
