@@ -152,7 +152,7 @@ class signalling_section {
   signalling_section& operator=(const signalling_section&) = delete;
   ~signalling_section() {
 #if LOCKORDER_RUNTIME
-    impl::rt::release(c_.state_, static_cast<impl::waitable<typename W::class_type>*>(&c_), &impl::rt::class_desc_v<typename W::class_type>,
+    impl::rt::release<false>(c_.state_, static_cast<impl::waitable<typename W::class_type>*>(&c_), &impl::rt::class_desc_v<typename W::class_type>,
                       std::source_location::current());
 #endif
   }

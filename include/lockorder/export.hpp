@@ -3,7 +3,8 @@
 // suggest a hierarchy (LOCKORDER_CLASS levels) that an existing codebase can adopt.
 //
 // A process exports its graph with export_graph(path), or at exit when started with
-// LOCKORDER_OPTIONS=export=path (%p in the path becomes the process id). The command-line
+// LOCKORDER_OPTIONS=export=path (%p in the path becomes the process id; that works without
+// this header, which is not in the umbrella header: include it where it is used). The command-line
 // tool tools/lockorder-graph.cpp does the rest; docs/graph.md shows a session.
 // Cost: everything here runs off the lock paths; observed_graph() takes the validator's
 // lock once, to copy the tables.
@@ -13,6 +14,7 @@
 
 #include <lockorder/config.hpp>
 #include <lockorder/detail/graph.hpp>
+#include <lockorder/detail/graph_json.hpp>
 #include <lockorder/detail/order.hpp>
 #include <lockorder/report.hpp>
 
@@ -27,8 +29,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <unistd.h>
 
 #if LOCKORDER_RUNTIME
 #  include <lockorder/detail/validator.hpp>
@@ -47,20 +47,6 @@ namespace detail {
   std::fflush(stderr);
   std::abort();
 #endif
-}
-
-inline std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += c;
-  }
-  return out;
 }
 
 // A reader for the JSON that to_json() writes (objects, arrays, strings, numbers, bools).
@@ -194,36 +180,7 @@ inline lock_graph observed_graph() {
 }
 
 /// JSON: {"lockorder_graph": 1, "runs": [...], "classes": [...], "edges": [...]}.
-inline std::string to_json(const lock_graph& g) {
-  using detail::json_escape;
-  std::string out = "{\n  \"lockorder_graph\": 1,\n  \"runs\": [";
-  for (std::size_t i = 0; i < g.runs.size(); ++i)
-    out += (i ? ", \"" : "\"") + json_escape(g.runs[i]) + "\"";
-  out += "],\n  \"classes\": [";
-  for (std::size_t i = 0; i < g.classes.size(); ++i) {
-    const auto& c = g.classes[i];
-    out += std::string(i ? "," : "") + "\n    {\"name\": \"" + json_escape(c.name) +
-           "\", \"ranked\": " + (c.ranked ? "true" : "false") +
-           ", \"level\": " + std::to_string(c.level) +
-           ", \"completion\": " + (c.completion ? "true" : "false") + "}";
-  }
-  out += "\n  ],\n  \"edges\": [";
-  for (std::size_t i = 0; i < g.edges.size(); ++i) {
-    const auto& e = g.edges[i];
-    out += std::string(i ? "," : "") + "\n    {\"from\": \"" + json_escape(e.from) +
-           "\", \"to\": \"" + json_escape(e.to) + "\", \"kinds\": " + std::to_string(e.kinds) +
-           ", \"declared\": " + (e.declared ? "true" : "false") +
-           ", \"reported\": " + (e.reported ? "true" : "false") + ", \"rationale\": \"" +
-           json_escape(e.rationale) + "\", \"function\": \"" +
-           json_escape(e.first_seen.function) + "\", \"file\": \"" +
-           json_escape(e.first_seen.file) + "\", \"line\": " +
-           std::to_string(e.first_seen.line) + ", \"thread\": \"" + json_escape(e.thread) +
-           "\", \"run\": \"" + json_escape(e.run) + "\", \"chains\": " +
-           std::to_string(e.chains) + "}";
-  }
-  out += "\n  ]\n}\n";
-  return out;
-}
+inline std::string to_json(const lock_graph& g) { return detail::graph_to_json(g); }
 
 /// Reads what to_json() wrote (unknown members are skipped). Malformed text gives an empty
 /// graph and `error` says where and what ("lockorder: graph JSON, offset 12: expected
@@ -497,32 +454,7 @@ inline std::string to_markdown(const lock_graph& g) {
 
 /// Writes this process's graph as JSON to `path`. False (and a message) on failure.
 inline bool export_graph(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) {
-    std::fprintf(stderr, "lockorder: cannot write the graph to %s\n", path.c_str());
-    return false;
-  }
-  const std::string json = to_json(observed_graph());
-  const bool ok = std::fwrite(json.data(), 1, json.size(), f) == json.size();
-  return std::fclose(f) == 0 && ok;
+  return detail::write_graph_file(path, to_json(observed_graph()));
 }
-
-#if LOCKORDER_RUNTIME
-namespace detail {
-// LOCKORDER_OPTIONS=export=path: write the graph when the program exits. (Only where
-// there is a graph: a tool built with the runtime off must not overwrite the file.)
-inline const bool export_at_exit = [] {
-  static std::string path;
-  for_each_option([](std::string_view key, std::string_view value) {
-    if (key == "export") path = value;
-  });
-  if (path.empty()) return false;
-  if (auto p = path.find("%p"); p != std::string::npos)
-    path.replace(p, 2, std::to_string(static_cast<long>(getpid())));
-  std::atexit([] { export_graph(path); });
-  return true;
-}();
-}  // namespace detail
-#endif
 
 }  // namespace lockorder

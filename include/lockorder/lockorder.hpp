@@ -1,5 +1,7 @@
-// lockorder/lockorder.hpp — the umbrella header: everything public in lockorder.
-// Start at docs/concepts.md and examples/010-first-hierarchy.cpp.
+// lockorder/lockorder.hpp — the umbrella header: everything a program uses to lock.
+// Start at docs/concepts.md and examples/010-first-hierarchy.cpp. Not here: the offline graph
+// tools (JSON reading, merge, cycles, DOT, suggest: <lockorder/export.hpp>) and the
+// validator's compiled-once half (<lockorder/validator.ipp>).
 #pragma once
 
 #include <lockorder/config.hpp>
@@ -11,5 +13,4 @@
 #include <lockorder/completion.hpp>
 #include <lockorder/annotation.hpp>
 #include <lockorder/waits.hpp>
-#include <lockorder/export.hpp>
 #include <lockorder/report.hpp>

@@ -118,11 +118,12 @@ class LOCKORDER_CAPABILITY("mutex") lock_base {
   {
     return acquire_impl(0, true, 0, site);
   }
-  /// Releases. Unlocking a lock this thread does not hold is reported as bad_unlock
-  /// and not performed (it would be undefined behaviour on the underlying lock).
+  /// Releases. Unlocking a lock this thread does not hold, or holds shared (that is
+  /// unlock_shared()'s), is reported as bad_unlock and not performed (it would be
+  /// undefined behaviour on the underlying lock); the lock stays held.
   void unlock(std::source_location site = std::source_location::current())
       LOCKORDER_RELEASE() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (rt::release(state_, this, &rt::class_desc_v<C>, site)) lock_.unlock();
+    if (rt::release<false>(state_, this, &rt::class_desc_v<C>, site)) lock_.unlock();
   }
 #else
   // The call_site parameters exist so that a wrapper's `mu_.lock(s)` compiles in both modes.
@@ -271,7 +272,7 @@ class shared_mutex : public impl::lock_base<C, L> {
   }
   void unlock_shared(std::source_location site = std::source_location::current())
       LOCKORDER_RELEASE_SHARED() LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if (impl::rt::release(this->state_, this, &impl::rt::class_desc_v<C>, site))
+    if (impl::rt::release<true>(this->state_, this, &impl::rt::class_desc_v<C>, site))
       this->lock_.unlock_shared();
   }
   /// might_lock() for a shared acquisition (lockdep's might_lock_read; the kernel's

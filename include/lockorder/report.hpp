@@ -99,6 +99,9 @@ struct report {
   /// For order_violation: the single dependency that breaks the levels.
   std::vector<dependency> chain;
   std::string message;  ///< one line saying what happened
+  /// destroyed_while_held, bad_unlock: where the reporting thread took the lock, when it
+  /// holds it (another thread's acquisitions are that thread's own record: unknown here).
+  site taken_at;
 
   /// lockdep-style rendering (headline, locks, chain with sites, scenario, held locks).
   [[nodiscard]] std::string text() const;

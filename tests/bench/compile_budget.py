@@ -22,10 +22,11 @@ import statistics
 import subprocess
 import sys
 
-def write(out):
+def write(out, scale=1):
+    """scale: divides every count (tests/bench/cost_guard.py writes a reduced TU)."""
     rnd = random.Random(20261121)
-    ranked = [f"ranked_{i}" for i in range(150)]
-    unranked = [f"declared_{i}" for i in range(50)]
+    ranked = [f"ranked_{i}" for i in range(150 // scale)]
+    unranked = [f"declared_{i}" for i in range(50 // scale)]
     lo = ["#include <lockorder/lockorder.hpp>", ""]
     pl = ["#include <mutex>", ""]
     for i, c in enumerate(ranked):
@@ -38,7 +39,7 @@ def write(out):
     for c in ranked + unranked:
         lo.append(f"lockorder::mutex<{c}> m_{c};")
         pl.append(f"std::mutex m_{c};")
-    for f in range(250):
+    for f in range(250 // scale):
         pool = ranked if f % 5 else unranked
         chain = sorted(rnd.sample(range(len(pool)), 4))
         names = [pool[i] for i in chain]

@@ -1,12 +1,16 @@
 // Lock+unlock loops for callgrind instruction counts. Argument: "std" / "lockorder" (one
-// lock, 100,000 iterations), "std4" / "lockorder4" (four nested locks).
+// lock, 100,000 iterations), "std4" / "lockorder4" (four nested locks), "std_cv" /
+// "lockorder_cv" (a condition variable made, waited on with a timeout that has passed,
+// notified: std::condition_variable over std::mutex against lockorder's over its mutex).
 // Built with LOCKORDER_RUNTIME=0 by the test bench.rt0_callgrind_equal (the counts of
-// "std" and "lockorder" must match); built by hand with LOCKORDER_RUNTIME=1 for the
+// each std / lockorder pair must match); built by hand with LOCKORDER_RUNTIME=1 for the
 // run-time counts in docs/performance.md (the command is there).
 #include <lockorder/lockorder.hpp>
 
 #include "nest.hpp"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 
@@ -32,6 +36,19 @@ template <class A, class B, class C, class D>
   }
 }
 
+template <class CV, class M>
+[[gnu::noinline]] void loop_cv(M& m, int n) {
+  for (int i = 0; i < n; ++i) {
+    CV cv;
+    std::unique_lock l(m);
+    cv.wait_for(l, std::chrono::nanoseconds(0), [] { return false; });  // releases, re-takes
+    cv.notify_one();
+    asm volatile("" ::: "memory");
+  }
+}
+
+LOCKORDER_CLASS(rt0_bench_cv);
+
 int main(int argc, char** argv) {
   const int n = 100000;
   const char* what = argc > 1 ? argv[1] : "std";
@@ -44,6 +61,12 @@ int main(int argc, char** argv) {
     static lockorder::mutex<rt0_bench_c> c;
     static lockorder::mutex<rt0_bench_d> d;
     loop4(a, b, c, d, n);
+  } else if (std::strcmp(what, "lockorder_cv") == 0) {
+    static lockorder::mutex<rt0_bench> m;
+    loop_cv<lockorder::condition_variable<rt0_bench_cv>>(m, n / 10);
+  } else if (std::strcmp(what, "std_cv") == 0) {
+    static std::mutex m;
+    loop_cv<std::condition_variable>(m, n / 10);
   } else if (std::strcmp(what, "std4") == 0) {
     static std::mutex a, b, c, d;
     loop4(a, b, c, d, n);

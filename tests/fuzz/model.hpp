@@ -347,12 +347,13 @@ class model {
     check(t, e, false, false);
     held_[static_cast<std::size_t>(t)].push_back(e);
   }
-  // Releases the innermost record of `obj`; releasing a lock not held is reported, every
-  // time, and not performed.
+  // Releases the innermost record of `obj`; releasing a lock not held, or held in the
+  // other mode (unlock() of a shared hold, unlock_shared() of an exclusive one), is
+  // reported, every time, and not performed.
   void release(int t, int obj, bool shared) {
     auto& h = held_[static_cast<std::size_t>(t)];
     auto it = std::find_if(h.rbegin(), h.rend(), [&](const entry& e) { return e.obj == obj; });
-    if (it == h.rend()) {
+    if (it == h.rend() || (it->m != exclusive) != shared) {
       out_.push_back({k_bad_unlock, {name(class_of(obj))}});
       return;
     }

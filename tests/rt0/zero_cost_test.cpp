@@ -5,8 +5,13 @@
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
+#include <future>
+#include <latch>
 #include <mutex>
+#include <semaphore>
 #include <shared_mutex>
+#include <thread>
 #include <type_traits>
 
 static_assert(LOCKORDER_RUNTIME == 0);
@@ -22,6 +27,62 @@ TEST_CASE("lock types add nothing to the lock they wrap") {
                  sizeof(std::recursive_mutex));
   STATIC_REQUIRE(std::is_trivially_destructible_v<lockorder::mutex<rt0_low>> ==
                  std::is_trivially_destructible_v<std::mutex>);
+}
+
+LOCKORDER_CLASS(rt0_wake);
+
+TEST_CASE("wait types are the std types they wrap") {
+  STATIC_REQUIRE(sizeof(lockorder::condition_variable<rt0_wake>) ==
+                 sizeof(std::condition_variable));
+  STATIC_REQUIRE(sizeof(lockorder::condition_variable_any<rt0_wake>) ==
+                 sizeof(std::condition_variable_any));
+  STATIC_REQUIRE(sizeof(lockorder::thread<rt0_wake>) == sizeof(std::thread));
+  STATIC_REQUIRE(sizeof(lockorder::promise<rt0_wake, int>) == sizeof(std::promise<int>));
+  STATIC_REQUIRE(sizeof(lockorder::future<rt0_wake, int>) == sizeof(std::future<int>));
+  STATIC_REQUIRE(sizeof(lockorder::latch<rt0_wake>) == sizeof(std::latch));
+  STATIC_REQUIRE(sizeof(lockorder::counting_semaphore<rt0_wake>) ==
+                 sizeof(std::counting_semaphore<1024>));
+}
+
+TEST_CASE("condition_variable waits on the std::mutex under a lockorder::mutex") {
+  lockorder::mutex<rt0_low> m;
+  lockorder::condition_variable<rt0_wake> cv;
+  int stage = 0;
+  lockorder::thread<rt0_wake> t([&] {
+    std::unique_lock l(m);
+    cv.wait(l, [&] { return stage == 1; });  // releases m while it waits
+    stage = 2;
+    cv.notify_one();
+  });
+  {
+    std::unique_lock l(m);
+    stage = 1;
+    cv.notify_one();
+    cv.wait(l, [&] { return stage == 2; });
+    REQUIRE(l.owns_lock());
+    REQUIRE_FALSE(m.try_lock());  // still held by l after the wait, and unlocked once
+  }
+  t.join();
+  REQUIRE(m.try_lock());
+  m.unlock();
+  std::unique_lock l(m);
+  REQUIRE_FALSE(cv.wait_for(l, std::chrono::milliseconds(1), [] { return false; }));
+  REQUIRE(l.owns_lock());
+}
+
+TEST_CASE("condition_variable_any waits with any lock") {
+  lockorder::shared_mutex<rt0_low> rw;
+  lockorder::condition_variable_any<rt0_wake> cv;
+  bool ready = false;
+  std::thread t([&] {
+    std::lock_guard g(rw);
+    ready = true;
+    cv.notify_all();
+  });
+  std::unique_lock l(rw);
+  cv.wait(l, [&] { return ready; });
+  t.join();
+  REQUIRE(ready);
 }
 
 TEST_CASE("contexts are empty and guards are a pointer") {

@@ -223,6 +223,32 @@ TEST_CASE("condition variable: the mutex the wait releases is not a dependency")
   CHECK(c.size() == 0);
 }
 
+LOCKORDER_CLASS(cp_cva_lock, 10);
+LOCKORDER_CLASS(cp_cva_outer, 5);
+LOCKORDER_CLASS(cp_cva);
+
+TEST_CASE("condition_variable_any: a shared_mutex's lock is released by the wait; the rest is held") {
+  report_collector c;
+  lockorder::mutex<cp_cva_outer> outer;
+  lockorder::shared_mutex<cp_cva_lock> rw;
+  lockorder::condition_variable_any<cp_cva> cv;
+  bool ready = false;
+  std::thread t([&] {
+    std::lock_guard o(outer);  // the notifier holds outer: cp_cva -> cp_cva_outer
+    std::lock_guard g(rw);
+    ready = true;
+    cv.notify_one();
+  });
+  t.join();
+  {
+    std::lock_guard o(outer);  // waiting while holding outer: cp_cva_outer -> cp_cva
+    std::unique_lock l(rw);
+    cv.wait(l, [&] { return ready; });
+  }
+  REQUIRE(c.size() == 1);
+  CHECK(c.count(lockorder::report_kind::circular_dependency) == 1);
+}
+
 LOCKORDER_CLASS(cp_join_lock);
 LOCKORDER_CLASS(cp_join_exit);
 

@@ -313,14 +313,141 @@ TEST_CASE("unlock of a lock not held is reported and not performed") {
   t.join();
 }
 
+LOCKORDER_CLASS(rt_wrong_kind);
+LOCKORDER_CLASS(rt_wrong_kind_std);
+
+// A SharedLockable that counts its holders, to see which unlocks were carried out.
+struct counting_rw {
+  int writers = 0, readers = 0;
+  void lock() { ++writers; }
+  bool try_lock() { return ++writers; }
+  void unlock() { --writers; }
+  void lock_shared() { ++readers; }
+  bool try_lock_shared() { return ++readers; }
+  void unlock_shared() { --readers; }
+};
+
+TEST_CASE("an unlock of the wrong kind is reported at that call and not performed") {
+  report_collector c;
+  lockorder::shared_mutex<rt_wrong_kind, counting_rw> m;
+  m.lock(); const unsigned taken_line = __LINE__;
+  m.unlock_shared();
+  REQUIRE(c.count(report_kind::bad_unlock) == 1);
+  const auto r = c.first(report_kind::bad_unlock);
+  CHECK(r.message.find("unlock_shared() a lock it holds exclusively") != std::string::npos);
+  CHECK(r.taken_at.line == taken_line);  // where it was taken, besides where released
+  CHECK(r.text().find("took at:") != std::string::npos);
+  CHECK(m.native().writers == 1);  // not performed: still held, and releasable
+  CHECK(m.native().readers == 0);
+  m.unlock();
+  CHECK(m.native().writers == 0);
+  m.lock_shared();
+  m.unlock();
+  CHECK(c.count(report_kind::bad_unlock) == 2);
+  CHECK(c.reports.back().message.find("unlock() a lock it holds shared") != std::string::npos);
+  CHECK(m.native().readers == 1);
+  m.unlock_shared();
+  CHECK(m.native().readers == 0);
+  CHECK(c.size() == 2);
+
+  lockorder::shared_mutex<rt_wrong_kind_std> s;  // over std::shared_mutex: no UB reached
+  s.lock();
+  s.unlock_shared();
+  CHECK(c.count(report_kind::bad_unlock) == 3);
+  CHECK_FALSE(s.native().try_lock_shared());  // still held exclusively
+  s.unlock();
+  REQUIRE(s.native().try_lock());
+  s.native().unlock();
+  s.lock_shared();
+  s.unlock();
+  CHECK(c.count(report_kind::bad_unlock) == 4);
+  CHECK_FALSE(s.native().try_lock());  // still held shared
+  s.unlock_shared();
+  CHECK(c.size() == 4);
+}
+
+LOCKORDER_CLASS(rt_scn_a);
+LOCKORDER_CLASS(rt_scn_b);
+LOCKORDER_CLASS(rt_scn_c);
+LOCKORDER_CLASS(rt_scn_d);
+LOCKORDER_CLASS(rt_scn_m);
+LOCKORDER_CLASS(rt_scn_done);
+
+// The four lines of the "Possible unsafe locking scenario" table, without the padding.
+static std::vector<std::string> scenario_lines(const lockorder::report& r) {
+  const std::string text = r.text();
+  std::size_t at = text.find("CPU1\n");
+  if (at != std::string::npos) at = text.find('\n', at + 5);  // the "----" line
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < 4 && at != std::string::npos; ++i) {
+    const std::size_t start = text.find('\n', at) + 1, end = text.find('\n', start);
+    std::string line = text.substr(start, end - start);
+    line.erase(0, line.find_first_not_of(' '));
+    lines.push_back(line);
+    at = end;
+  }
+  return lines;
+}
+
+TEST_CASE("the unsafe-locking scenario shows each side's real mode, and waits as waits") {
+  report_collector c;
+  SECTION("a writer on the other CPU: lock(), not rlock()") {
+    lockorder::shared_mutex<rt_scn_a> a;
+    lockorder::mutex<rt_scn_b> b;
+    std::thread([&] { std::lock_guard gb(b); std::lock_guard ga(a); }).join();  // b -> a, write
+    std::shared_lock ra(a);
+    std::lock_guard gb(b);  // a (read) -> b: closes the cycle
+    REQUIRE(c.count(report_kind::circular_dependency) == 1);
+    const auto lines = scenario_lines(c.first(report_kind::circular_dependency));
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == "rlock(rt_scn_a);");
+    CHECK(lines[1] == "lock(rt_scn_b);");
+    CHECK(lines[2] == "lock(rt_scn_a);");  // the writer, as it took it
+    CHECK(lines[3] == "lock(rt_scn_b);");
+  }
+  SECTION("a reader on the other CPU, a writer here") {
+    lockorder::shared_mutex<rt_scn_c> a;
+    lockorder::mutex<rt_scn_d> b;
+    std::thread([&] { std::lock_guard gb(b); std::shared_lock ra(a); }).join();  // b -> a, read
+    std::lock_guard wa(a);
+    std::lock_guard gb(b);  // a (write) -> b
+    REQUIRE(c.count(report_kind::circular_dependency) == 1);
+    const auto lines = scenario_lines(c.first(report_kind::circular_dependency));
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == "lock(rt_scn_c);");
+    CHECK(lines[1] == "lock(rt_scn_d);");
+    CHECK(lines[2] == "rlock(rt_scn_c);");  // the reader, as it took it
+    CHECK(lines[3] == "lock(rt_scn_d);");
+  }
+  SECTION("a cycle through a wait") {
+    lockorder::mutex<rt_scn_m> m;
+    lockorder::completion<rt_scn_done> done;
+    std::thread([&] { std::lock_guard g(m); done.complete(); }).join();  // done -> m
+    done.reinit();
+    std::lock_guard g(m);
+    done.wait_for(std::chrono::milliseconds(0));  // timed: not recorded
+    CHECK(c.size() == 0);
+    done.complete();
+    done.wait();  // m -> done: waits while holding what the signaller took
+    REQUIRE(c.count(report_kind::circular_dependency) == 1);
+    const auto lines = scenario_lines(c.first(report_kind::circular_dependency));
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == "lock(rt_scn_m);");
+    CHECK(lines[1] == "complete((completion)rt_scn_done);");
+    CHECK(lines[2] == "lock(rt_scn_m);");
+    CHECK(lines[3] == "wait((completion)rt_scn_done);");
+  }
+}
+
 LOCKORDER_CLASS(rt_destroyed);
 
 TEST_CASE("a lock destroyed while held is reported") {
   report_collector c;
   auto m = std::make_unique<lockorder::mutex<rt_destroyed, test_spinlock>>();
-  m->lock();
+  m->lock(); const unsigned taken_line = __LINE__;
   m.reset();
   REQUIRE(c.count(report_kind::destroyed_while_held) == 1);
+  CHECK(c.first(report_kind::destroyed_while_held).taken_at.line == taken_line);
 }
 
 LOCKORDER_CLASS(rt_exit);

@@ -52,6 +52,9 @@ inline void append_scenario(std::string& out, const report& r) {
   const lock_info& target = r.acquiring;          // being acquired
   const lock_info& source = c.back().from;        // held now
   const lock_info& parent = c.size() >= 2 ? c[c.size() - 2].from : target;
+  // CPU1 takes `source` as the dependency parent -> source recorded it: its own mode (a
+  // writer stays lock(), a wait stays wait()), not the mode this thread holds it in.
+  const lock_info& source_on_cpu1 = c.size() >= 2 ? c[c.size() - 2].to : source;
   auto col = [](const std::string& s) {
     std::string p = s;
     if (p.size() < 32) p.resize(32, ' ');
@@ -69,7 +72,7 @@ inline void append_scenario(std::string& out, const report& r) {
   out += "       " + col("----") + "----\n";
   out += "  " + lock_verb(source) + source.class_name + ");\n";
   out += "       " + col("") + lock_verb(parent) + parent.class_name + ");\n";
-  out += "       " + col("") + lock_verb(source) + source.class_name + ");\n";
+  out += "       " + col("") + lock_verb(source_on_cpu1) + source_on_cpu1.class_name + ");\n";
   out += "  " + lock_verb(target) + target.class_name + ");\n";
   out += "\n *** DEADLOCK ***\n";
   if (c.size() > 2) {
@@ -160,6 +163,11 @@ inline std::string report::text() const {
                         : acquiring.op == lock_op::complete ? " is trying to signal:\n  "
                                                             : " is trying to acquire lock:\n  ";
     out += "\n" + thread + doing + describe_lock(acquiring, true) + "\n";
+    append_stack(out, acquiring.acquired_at, "    ");
+    if (taken_at.known()) {
+      out += "\nwhich " + thread + " took at: " + describe_site(taken_at) + "\n";
+      append_stack(out, taken_at, "    ");
+    }
   }
   const bool declared_path = kind == report_kind::order_violation && chain.size() > 1;
   if ((kind == report_kind::circular_dependency || declared_path) && !chain.empty()) {

@@ -28,7 +28,7 @@ void acquire_slow(const void* instance, std::uint32_t cls, unsigned subclass, un
                   std::source_location loc, void* pc, void* ret);
 void check_chain(thread_state& t, held_entry& e);
 bool release_slow(lock_state& s, const void* instance, class_getter cls,
-                  std::source_location loc);
+                  std::source_location loc, bool shared);
 void stale_report(std::uint32_t used, std::uint32_t innermost, const std::source_location& loc);
 
 inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
@@ -177,19 +177,24 @@ inline void mark_held(lock_state& s, unsigned mode) noexcept {
     s.readers.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Shared: released by unlock_shared() (else by unlock()). A release of the wrong kind
+// goes to the slow path, which reports it: the same compare as before, no added cost.
+template <bool Shared>
 inline bool release(lock_state& s, const void* instance, class_getter cls,
                     std::source_location loc) {
   thread_state& t = tls;
   const std::uint32_t d = t.depth;
   if (d && t.held[d - 1].instance == instance) [[likely]] {  // released in LIFO order
-    if ((t.held[d - 1].mode & mode_kind_mask) == mode_exclusive)
-      s.owner.store(0, std::memory_order_relaxed);
-    else
-      s.readers.fetch_sub(1, std::memory_order_relaxed);
-    t.depth = d - 1;
-    return true;
+    if (((t.held[d - 1].mode & mode_kind_mask) == mode_exclusive) != Shared) [[likely]] {
+      if constexpr (Shared)
+        s.readers.fetch_sub(1, std::memory_order_relaxed);
+      else
+        s.owner.store(0, std::memory_order_relaxed);
+      t.depth = d - 1;
+      return true;
+    }
   }
-  return release_slow(s, instance, cls, loc);
+  return release_slow(s, instance, cls, loc, Shared);
 }
 
 inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {

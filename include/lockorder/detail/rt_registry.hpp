@@ -5,12 +5,14 @@
 #pragma once
 
 #include <lockorder/detail/graph.hpp>
+#include <lockorder/detail/graph_json.hpp>
 #include <lockorder/detail/rt_hot.hpp>
 #include <lockorder/report.hpp>
 
 #include <bit>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
 #include <thread>
@@ -94,6 +96,8 @@ static_assert(std::is_aggregate_v<validator_state> &&
 
 // ---- basics -----------------------------------------------------------------------------
 
+LOCKORDER_COLD void export_at_exit() noexcept;
+
 LOCKORDER_COLD validator_state* state() noexcept {
   static validator_state* const s = []() -> validator_state* {
     // Never freed: it must outlive every thread and static destructor that may still
@@ -108,6 +112,7 @@ LOCKORDER_COLD validator_state* state() noexcept {
     // fork(): the child has one thread; a lock held by another thread must not stay held.
     pthread_atfork([] { big_lock.lock(); }, [] { big_lock.unlock(); },
                    [] { big_lock.held.store(false); });
+    export_at_exit();
     // validator_state is an aggregate of implicit-lifetime types: calloc's zeroed
     // memory holds one already (C++20 implicit object creation), untouched until used.
     return static_cast<validator_state*>(mem);
@@ -335,6 +340,31 @@ LOCKORDER_COLD void snapshot(lock_graph& out) {
       out.edges.push_back(std::move(g));
     }
   }
+}
+
+// LOCKORDER_OPTIONS=export=path: the graph as JSON when the program exits (%p becomes the
+// process id). Read when the tables are first used, so it works whatever the program
+// includes (export.hpp only adds the offline tools).
+LOCKORDER_COLD void export_at_exit() noexcept {
+  static char path[4096];  // no destructor: the handler runs among static destructors
+  for_each_option([](std::string_view key, std::string_view value) {
+    if (key != "export") return;
+    std::string p(value);
+    if (auto at = p.find("%p"); at != std::string::npos)
+      p.replace(at, 2, std::to_string(static_cast<long>(getpid())));
+    if (p.size() >= sizeof path) {
+      std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: export path too long (%zu bytes)\n",
+                   p.size());
+      return;
+    }
+    std::memcpy(path, p.c_str(), p.size() + 1);
+  });
+  if (!path[0]) return;
+  std::atexit([] {
+    lock_graph g;
+    snapshot(g);
+    write_graph_file(path, graph_to_json(g));
+  });
 }
 
 LOCKORDER_COLD void name_instance(const void* instance, std::string_view name) noexcept {

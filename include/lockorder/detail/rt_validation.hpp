@@ -431,32 +431,52 @@ LOCKORDER_COLD void forget(const void* instance) noexcept {
 }
 
 [[gnu::noinline]] LOCKORDER_COLD bool release_slow(lock_state& s, const void* instance,
-                                          class_getter cls, std::source_location loc) {
+                                          class_getter cls, std::source_location loc,
+                                          bool shared) {
   thread_state& t = tls;
+  std::uint32_t held_at = t.depth;  // where this thread holds it in the other mode
   for (std::uint32_t i = t.depth; i-- > 0;) {
     if (t.held[i].instance != instance) continue;
-    if ((t.held[i].mode & mode_kind_mask) == mode_exclusive)
-      s.owner.store(0, std::memory_order_relaxed);
-    else
+    if (((t.held[i].mode & mode_kind_mask) != mode_exclusive) != shared) {
+      held_at = i;
+      break;
+    }
+    if (shared)
       s.readers.fetch_sub(1, std::memory_order_relaxed);
+    else
+      s.owner.store(0, std::memory_order_relaxed);
     if (i + 1 == t.depth)
       --t.depth;
     else
       remove_held(t, i);
     return true;
   }
-  if (t.untracked) {  // one of the locks past LOCKORDER_MAX_HELD
+  if (held_at == t.depth && t.untracked) {  // one of the locks past LOCKORDER_MAX_HELD
     --t.untracked;
+    if (shared)
+      s.readers.fetch_sub(1, std::memory_order_relaxed);
+    else
+      s.owner.store(0, std::memory_order_relaxed);
     return true;
   }
   validator_state* v = state();
-  if (!v || t.busy) return true;
+  // No tables, or inside the validator: a lock not held is released as before; one held
+  // in the other mode is not.
+  if (!v || t.busy) return held_at == t.depth;
   if (!t.tid) first_acquisition(t);
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
   const std::uint32_t id = class_of(s, *cls);  // may register the class: before taking big_lock
   report_misuse(t, *v, report_kind::bad_unlock, [&](report& r) {
     r.has_acquiring = true;
-    r.message = "lockorder: " + r.thread + " releases a lock it does not hold (" +
+    if (held_at != t.depth) r.taken_at = held_info(*v, t.held[held_at]).acquired_at;
+    if (held_at != t.depth)
+      r.message = "lockorder: " + r.thread + " releases with " +
+                  (shared ? "unlock_shared() a lock it holds exclusively"
+                          : "unlock() a lock it holds shared") +
+                  "; the unlock is not performed and the lock stays held (release it with " +
+                  (shared ? "unlock()" : "unlock_shared()") + ").";
+    else
+      r.message = "lockorder: " + r.thread + " releases a lock it does not hold (" +
                 (owner ? "held by " + thread_label(*v, owner)
                        : std::string(s.readers.load() ? "held shared by other threads"
                                                       : "not held at all")) +
@@ -474,8 +494,12 @@ LOCKORDER_COLD void forget(const void* instance) noexcept {
 LOCKORDER_COLD void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
                                  std::uint32_t owner, std::uint32_t readers) noexcept {
   thread_state& t = tls;
+  held_entry taken{};  // this thread's record of it, for where it was taken
+  bool holds = false;
   for (std::uint32_t i = t.depth; i-- > 0;)
     if (t.held[i].instance == instance) {
+      taken = t.held[i];
+      holds = true;
       remove_held(t, i);  // do not leave a dangling record behind
       break;
     }
@@ -485,6 +509,7 @@ LOCKORDER_COLD void destroyed_while_held(lock_state& s, const void* instance, cl
   const std::uint32_t id = class_of(s, *cls);
   report_misuse(t, *v, report_kind::destroyed_while_held, [&](report& r) {
     r.has_acquiring = true;
+    if (holds) r.taken_at = held_info(*v, taken).acquired_at;
     stack_capture st;
     st.take();
     r.acquiring = make_lock_info(*v, id, 0, instance,
