@@ -52,10 +52,14 @@ enum class lock_op { acquire, wait, complete, section };
 /// Where something happened: a source location when one is known, else the symbolized
 /// return address of the acquisition. `stack` holds further frames when recorded.
 struct site {
-  std::string function;  ///< function name (or symbol+offset)
-  std::string file;      ///< empty when only a symbol is known
+  std::string function;  ///< function name (module+offset only when no symbol names it)
+  std::string file;      ///< empty when the program has no debug info for it
   unsigned line = 0;
   std::vector<std::string> stack;  ///< innermost first; filled with LOCKORDER_STACKTRACE=1
+  /// Internal: the code addresses the validator captured ({pc, return address, stack
+  /// frames...}), turned into the fields above after it released its lock. Empty in every
+  /// report a handler or a graph export sees.
+  std::vector<void*> raw_addresses = {};
   [[nodiscard]] bool known() const noexcept { return !function.empty() || !file.empty(); }
 };
 
@@ -101,7 +105,7 @@ struct report {
   std::string message;  ///< one line saying what happened
   /// destroyed_while_held, bad_unlock: where the reporting thread took the lock, when it
   /// holds it (another thread's acquisitions are that thread's own record: unknown here).
-  site taken_at;
+  site taken_at = {};
 
   /// lockdep-style rendering (headline, locks, chain with sites, scenario, held locks).
   [[nodiscard]] std::string text() const;

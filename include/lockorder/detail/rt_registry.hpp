@@ -7,6 +7,7 @@
 #include <lockorder/detail/graph.hpp>
 #include <lockorder/detail/graph_json.hpp>
 #include <lockorder/detail/rt_hot.hpp>
+#include <lockorder/detail/symbolize.hpp>
 #include <lockorder/report.hpp>
 
 #include <bit>
@@ -14,12 +15,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include <cxxabi.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -192,81 +193,38 @@ LOCKORDER_COLD bool first_report(validator_state& v, report_kind kind, std::uint
 LOCKORDER_COLD bool internal_location(const std::source_location& loc) noexcept {
   const std::string_view file = loc.file_name(), fn = loc.function_name();
   if (file.empty() && fn.empty()) return true;
-  return file.find("/lockorder/") != std::string_view::npos ||
+  return file.find("/include/lockorder/") != std::string_view::npos ||
          file.find("/c++/") != std::string_view::npos ||
          fn.starts_with("std::") || fn.find(" std::") < fn.find('(');
 }
 
-LOCKORDER_COLD std::string demangle(const char* name) {
-  int status = 0;
-  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-  std::string out = status == 0 && d ? d : name;
-  std::free(d);
-  return out;
-}
-
-// "void ns::f(int) [with T = x]" -> "ns::f": the name alone, as lockdep prints it, and
-// the same for both compilers' source_location::function_name().
+// "void ns::f(T) [with T = x]" -> "ns::f": the name alone, as lockdep prints it, the same
+// for both compilers' source_location::function_name() (GCC's "{anonymous}" is spelled
+// as clang and the demangler spell it, "(anonymous namespace)"), and as the symbolizer
+// names frames (sym::function_name: return type, parameters and qualifiers dropped).
 LOCKORDER_COLD std::string short_function(std::string_view f) {
-  int depth = 0;
-  std::size_t end = f.size(), start = 0;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    const char c = f[i];
-    if (c == '<') ++depth;
-    else if (c == '>' && depth > 0) --depth;
-    else if (c == '(' && depth == 0 && i > 0 && !f.substr(0, i).ends_with("operator")) {
-      end = i;
-      break;
+  if (f.ends_with(']')) {  // the template arguments: GCC " [with T = x]", clang " [T = x]"
+    int depth = 0;
+    for (std::size_t i = f.size(); i-- > 0;) {
+      depth += f[i] == ']' ? 1 : f[i] == '[' ? -1 : 0;
+      if (depth == 0) {
+        if (i > 0 && f[i - 1] == ' ') f = f.substr(0, i - 1);
+        break;
+      }
     }
   }
-  f = f.substr(0, end);
-  depth = 0;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    if (f[i] == '<') ++depth;
-    else if (f[i] == '>' && depth > 0) --depth;
-    else if (f[i] == ' ' && depth == 0) start = i + 1;
-  }
-  return std::string(f.substr(start));
+  std::string name(f);
+  for (std::size_t p = name.find("{anonymous}"); p != std::string::npos;
+       p = name.find("{anonymous}", p))
+    name.replace(p, 11, "(anonymous namespace)");
+  return sym::function_name(name);
 }
 
-LOCKORDER_COLD bool internal_symbol(std::string_view name) noexcept {
-  const std::size_t paren = name.find('(');
-  for (std::string_view ns : {std::string_view("std::"), std::string_view("lockorder::"),
-                              std::string_view("__gnu_cxx::")}) {
-    const std::size_t p = name.find(ns);
-    if (p == 0) return true;
-    if (p != std::string_view::npos && p < paren && name[p - 1] == ' ' &&
-        name.substr(0, p).find_first_of("<(") == std::string_view::npos)
-      return true;
-  }
-  return false;
-}
-
-LOCKORDER_COLD std::string symbolize(void* addr) {
-  Dl_info info{};
-  if (addr && dladdr(addr, &info) && info.dli_sname) {
-    char off[32];
-    std::snprintf(off, sizeof off, "+0x%zx",
-                  static_cast<std::size_t>(static_cast<char*>(addr) -
-                                           static_cast<char*>(info.dli_saddr)));
-    return short_function(demangle(info.dli_sname)) + off;
-  }
-  char buf[64];
-  if (addr && info.dli_fname) {
-    const char* base = std::strrchr(info.dli_fname, '/');
-    std::snprintf(buf, sizeof buf, "%s+0x%zx", base ? base + 1 : info.dli_fname,
-                  static_cast<std::size_t>(static_cast<char*>(addr) -
-                                           static_cast<char*>(info.dli_fbase)));
-  } else {
-    std::snprintf(buf, sizeof buf, "%p", addr);
-  }
-  return buf;
-}
-
-// A report site: the source location when it is the user's code; otherwise the first
-// frame outside std:: and lockorder:: of the recorded stack, or the return address.
+// A report site, decided under big_lock: the source location when it is the user's code;
+// otherwise the addresses to name it from (resolve_site(), once the lock is dropped: it
+// reads debug info, allocates, and dladdr() takes the dynamic loader's lock).
 LOCKORDER_COLD site make_site(const std::source_location& loc, void* pc, void* ret,
-                      void* const* frames = nullptr, std::size_t n = 0) {
+                              void* const* frames = nullptr, std::size_t n = 0) {
   site s;
   const bool user_loc = !internal_location(loc);
   if (user_loc) {
@@ -274,23 +232,79 @@ LOCKORDER_COLD site make_site(const std::source_location& loc, void* pc, void* r
     s.file = loc.file_name();
     s.line = loc.line();
   }
-  std::vector<std::string> symbols;
-  for (std::size_t i = 0; i < n; ++i) symbols.push_back(symbolize(frames[i]));
-  if (!user_loc) {
-    for (void* a : {pc, ret}) {
-      if (!a) continue;
-      std::string sym = symbolize(a);
-      if (!internal_symbol(sym)) {
-        s.function = std::move(sym);
-        break;
+  if (!user_loc || (LOCKORDER_STACKTRACE && n)) {
+    s.raw_addresses.reserve(2 + n);
+    s.raw_addresses.push_back(user_loc ? nullptr : pc);
+    s.raw_addresses.push_back(user_loc ? nullptr : ret);
+    s.raw_addresses.insert(s.raw_addresses.end(), frames, frames + n);
+  }
+  return s;
+}
+
+// "function (file:line)", as a stack line.
+LOCKORDER_COLD std::string frame_text(const resolved_frame& f) {
+  if (f.file.empty()) return f.function;
+  return f.function + " (" + f.file + ":" + std::to_string(f.line) + ")";
+}
+
+// Names a site from its addresses, outside big_lock: the first frame that is neither
+// lockorder's nor the standard library's, looking through inlined calls (at -O2 the
+// lock's code is inlined into the user's function: the pc names the user's statement),
+// then the caller (at -O0 std::lock_guard's constructor is a call: the return address
+// names it), then the captured stack.
+LOCKORDER_COLD void resolve_site(site& s) {
+  if (s.raw_addresses.empty()) return;
+  const std::vector<void*> a = std::move(s.raw_addresses);
+  s.raw_addresses.clear();
+  const bool name_it = s.function.empty() && s.file.empty();
+  std::vector<resolved_frame> stack;
+  for (std::size_t i = 2; i < a.size(); ++i) stack.push_back(resolve_frame(a[i], true));
+  if (name_it) {
+    // No user frame at all (a static destructor run by exit(), say): the first named
+    // frame that is not lockorder's own.
+    auto lockorders = [](const resolved_frame& f) {
+      return f.function.empty() || f.function.starts_with("lockorder::") ||
+             f.file.find("/include/lockorder/") != std::string::npos;
+    };
+    std::optional<resolved_frame> found, fallback;
+    for (std::size_t i = 0; i < 2 && !found; ++i) {
+      if (!a[i]) continue;
+      for (resolved_frame& f : resolve_inline_frames(a[i], i == 1)) {
+        if (!is_internal(f)) {
+          found = std::move(f);
+          break;
+        }
+        if (!fallback && !lockorders(f)) fallback = std::move(f);
       }
     }
-    for (std::size_t i = 0; s.function.empty() && i < symbols.size(); ++i)
-      if (!internal_symbol(symbols[i])) s.function = symbols[i];
-    if (s.function.empty() && (pc || ret)) s.function = symbolize(pc ? pc : ret);
+    for (std::size_t i = 0; i < stack.size() && !found; ++i) {
+      if (!is_internal(stack[i])) found = stack[i];
+      else if (!fallback && !lockorders(stack[i])) fallback = stack[i];
+    }
+    if (!found) found = fallback;
+    if (found) {
+      s.function = std::move(found->function);
+      s.file = std::move(found->file);
+      s.line = found->line;
+    }
   }
-  if (LOCKORDER_STACKTRACE) s.stack = std::move(symbols);
-  return s;
+  if (LOCKORDER_STACKTRACE)
+    for (const resolved_frame& f : stack) s.stack.push_back(frame_text(f));
+}
+
+LOCKORDER_COLD void resolve_sites(lock_info& l) { resolve_site(l.acquired_at); }
+
+// Every site of a report, after big_lock is dropped.
+LOCKORDER_COLD void resolve_sites(report& r) {
+  resolve_sites(r.acquiring);
+  for (lock_info& l : r.held) resolve_sites(l);
+  for (dependency& d : r.chain) {
+    resolve_sites(d.from);
+    resolve_sites(d.to);
+    resolve_site(d.first_seen);
+    resolve_site(d.from_acquired_at);
+  }
+  resolve_site(r.taken_at);
 }
 
 LOCKORDER_COLD std::size_t named_slot(const validator_state& v, const void* instance) noexcept {
@@ -306,8 +320,9 @@ LOCKORDER_COLD void snapshot(lock_graph& out) {
   thread_state& t = tls;
   if (t.in_tables) return;  // a signal handler, interrupting this thread's validator
   out.runs.push_back("pid " + std::to_string(static_cast<long>(getpid())));
-  tables_lock lock(t);
+  const std::size_t first_edge = out.edges.size();
   {
+    tables_lock lock(t);
     for (std::uint32_t id = 1; id <= v->classes; ++id) {
       const class_entry& c = v->cls[id];
       out.classes.push_back({c.name, c.ranked, c.level, c.completion});
@@ -340,6 +355,7 @@ LOCKORDER_COLD void snapshot(lock_graph& out) {
       out.edges.push_back(std::move(g));
     }
   }
+  for (std::size_t i = first_edge; i < out.edges.size(); ++i) resolve_site(out.edges[i].first_seen);
 }
 
 // LOCKORDER_OPTIONS=export=path: the graph as JSON when the program exits (%p becomes the
@@ -578,6 +594,14 @@ LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what, s
 LOCKORDER_COLD void deliver_all(std::vector<report>& reports, bool may_throw) {
   thread_state& t = tls;
   ++t.busy;  // a handler's own locking is not validated
+#if LOCKORDER_EXCEPTIONS
+  try {
+    for (auto& r : reports) resolve_sites(r);
+  } catch (...) {  // out of memory naming sites: deliver what there is
+  }
+#else
+  for (auto& r : reports) resolve_sites(r);
+#endif
 #if !LOCKORDER_EXCEPTIONS
   for (auto& r : reports) detail::deliver(r, may_throw);
 #else
