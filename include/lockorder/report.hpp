@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 namespace lockorder {
 
 enum class report_kind {
@@ -177,7 +179,10 @@ void set_report_mode(report_mode mode) noexcept;
 [[nodiscard]] report_mode get_report_mode() noexcept;
 
 /// Installs a callback and switches to report_mode::callback. The callback runs on the
-/// reporting thread, outside the validator's lock; locks it takes are not validated.
+/// reporting thread, outside the validator's lock; locks it takes are not validated. It
+/// is not called once main has returned (or exit() was called): reports raised during
+/// exit (held at thread exit, destroyed in a static destructor) go to stderr, so a
+/// handler may capture main's locals by reference (docs/runtime.md#after-main).
 void set_report_handler(report_handler handler);
 
 /// Installs a handler for a scope and restores the previous mode and handler after, so
@@ -204,6 +209,7 @@ static_assert(throw_mode == report_mode::throw_exception);
 struct report_sink {
   std::atomic<report_mode> mode{report_mode::log};
   std::atomic<bool> env_read{false};
+  std::atomic<bool> exiting{false};  // main has returned (or exit() was called): no handler
   std::mutex handler_lock;  // only taken while delivering or setting: never on a lock path
   report_handler handler;
 };
@@ -276,7 +282,7 @@ inline bool deliver(const report& r, bool may_throw) {
   switch (s.mode.load()) {
     case report_mode::callback: {
       report_handler h;
-      {
+      if (!s.exiting.load(std::memory_order_acquire)) {
         std::lock_guard g(s.handler_lock);
         h = s.handler;
       }
@@ -308,6 +314,26 @@ inline bool deliver(const report& r, bool may_throw) {
   return false;
 }
 
+// A handler set from code is not called once the program is exiting: it may have
+// captured main's locals, which are gone when main returns, and exit() then runs the main
+// thread's thread_local destructors (lockorder's held-at-exit check among them), the
+// atexit handlers and the static destructors, any of which may report. From then on
+// reports go to stderr. Marked by the first of: the main thread's thread_local objects
+// being destroyed (this guard, made when a handler is set on the main thread, and the
+// validator's exit hook), or an atexit handler (for a handler set on another thread).
+inline void main_exiting() noexcept { sink().exiting.store(true, std::memory_order_release); }
+inline void watch_exit() {
+  if (getpid() == gettid()) {
+    struct guard {
+      ~guard() { main_exiting(); }
+    };
+    static thread_local guard on_main_exit;
+    (void)on_main_exit;
+  }
+  static const bool registered = std::atexit(main_exiting) == 0;
+  (void)registered;
+}
+
 }  // namespace detail
 
 inline void set_report_mode(report_mode mode) noexcept {
@@ -324,6 +350,7 @@ inline report_mode get_report_mode() noexcept {
   return detail::sink().mode;
 }
 inline void set_report_handler(report_handler handler) {
+  detail::watch_exit();
   auto& s = detail::sink();
   {
     std::lock_guard g(s.handler_lock);
@@ -333,6 +360,7 @@ inline void set_report_handler(report_handler handler) {
 }
 inline scoped_report_handler::scoped_report_handler(report_handler handler)
     : saved_mode_(get_report_mode()) {
+  detail::watch_exit();
   auto& s = detail::sink();
   {
     std::lock_guard g(s.handler_lock);

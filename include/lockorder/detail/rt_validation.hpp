@@ -523,6 +523,9 @@ LOCKORDER_COLD void destroyed_while_held(lock_state& s, const void* instance, cl
 
 
 LOCKORDER_COLD exit_hook::~exit_hook() {
+  // The main thread's thread_local objects die in exit(): main has returned, and its
+  // locals, which a report handler may have captured, are gone (report.hpp: watch_exit).
+  if (getpid() == gettid()) detail::main_exiting();
   thread_state& t = tls;
   if (t.depth == 0) return;
   validator_state* v = state();
