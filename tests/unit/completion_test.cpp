@@ -249,6 +249,91 @@ TEST_CASE("condition_variable_any: a shared_mutex's lock is released by the wait
   CHECK(c.count(lockorder::report_kind::circular_dependency) == 1);
 }
 
+LOCKORDER_CLASS(cp_wq_dev, 10);
+LOCKORDER_CLASS(cp_wq_ready);
+LOCKORDER_CLASS(cp_wq_done, 20);
+LOCKORDER_CLASS(cp_wq_queue);
+LOCKORDER_CLASS(cp_wq_worker, 5);  // ranked below what its work signals
+
+TEST_CASE("a signal inside a worker thread's body depends on nothing of the thread's exit") {
+  // A work queue: under dev, queue work (notify) and wait for it to be done; the worker,
+  // a lockorder::thread, waits for work and signals each item done. The thread's body is
+  // its exit's signalling section; a signal made there must not become done -> exit
+  // (it made "exit -> ready -> dev -> done -> exit" a cycle, and, the thread's class
+  // being ranked below done, every signal an order violation).
+  report_collector c;
+  lockorder::mutex<cp_wq_dev> dev;
+  lockorder::mutex<cp_wq_queue> q;
+  lockorder::condition_variable_any<cp_wq_ready> ready;
+  lockorder::completion<cp_wq_done> done;
+  int queued = 0;
+  bool stop = false;
+  lockorder::thread<cp_wq_worker> worker([&] {
+    std::unique_lock l(q);
+    for (;;) {
+      ready.wait(l, [&] { return queued > 0 || stop; });  // exit -> ready
+      if (queued == 0) return;
+      --queued;
+      l.unlock();
+      done.complete();  // inside the exit's section: no done -> exit
+      l.lock();
+    }
+  });
+  for (int i = 0; i < 3; ++i) {
+    std::lock_guard d(dev);
+    {
+      std::lock_guard g(q);
+      ++queued;
+    }
+    ready.notify_one();  // under dev: ready -> dev
+    done.wait();         // under dev: dev -> done
+  }
+  {
+    std::lock_guard g(q);
+    stop = true;
+  }
+  ready.notify_one();
+  worker.join();
+  CHECK(c.size() == 0);
+}
+
+LOCKORDER_CLASS(cp_sw_state);
+LOCKORDER_CLASS(cp_sw_queue);
+LOCKORDER_CLASS(cp_sw_wake);
+LOCKORDER_CLASS(cp_sw_exit);
+
+TEST_CASE("notify then join under one lock: the report says what would have to happen") {
+  // The run-time validator cannot know that the wake-up the worker needs was already
+  // given: it reports exit -> wake -> state -> exit, and says in words how that would
+  // deadlock and how to break it (docs/runtime.md#signal-then-wait).
+  report_collector c;
+  lockorder::mutex<cp_sw_state> state;
+  lockorder::mutex<cp_sw_queue> q;
+  lockorder::condition_variable<cp_sw_wake> wake;
+  bool stop = false;
+  lockorder::thread<cp_sw_exit> worker([&] {
+    std::unique_lock l(q);
+    wake.wait(l, [&] { return stop; });  // exit -> wake
+  });
+  {
+    std::lock_guard s(state);
+    {
+      std::lock_guard g(q);
+      stop = true;
+    }
+    wake.notify_all();  // under state: wake -> state
+    worker.join();      // under state: state -> exit, closes the cycle
+  }
+  REQUIRE(c.count(lockorder::report_kind::circular_dependency) == 1);
+  const std::string text = c.first(lockorder::report_kind::circular_dependency).text();
+  CHECK(text.find("For this to deadlock, all of these would have to happen at once:") !=
+        std::string::npos);
+  CHECK(text.find("(completion)cp_sw_wake is signalled by a thread that holds cp_sw_state") !=
+        std::string::npos);
+  CHECK(text.find("signal after releasing the lock held while signalling") != std::string::npos);
+  CHECK(text.find("docs/runtime.md#signal-then-wait") != std::string::npos);
+}
+
 LOCKORDER_CLASS(cp_join_lock);
 LOCKORDER_CLASS(cp_join_exit);
 

@@ -91,6 +91,49 @@ inline void append_scenario(std::string& out, const report& r) {
   }
 }
 
+// For a cycle through a wait or a signal: in words, what would have to happen at once
+// for it to deadlock, and how to break it (lockdep's scenario only knows locks).
+inline void append_wait_explanation(std::string& out, const report& r) {
+  bool waits = false;
+  for (const auto& d : r.chain)
+    waits |= d.how != lock_op::acquire || d.from.is_completion || d.to.is_completion;
+  if (!waits) return;
+  out += "\n For this to deadlock, all of these would have to happen at once:\n";
+  bool wait = false, signal = false, section = false;
+  for (const auto& d : r.chain) {
+    const std::string& f = d.from.class_name;
+    const std::string& t = d.to.class_name;
+    if (d.how == lock_op::complete) {
+      signal = true;
+      out += "  - " + f + " is signalled by a thread that holds " + t + " at that point;\n";
+    } else if (d.how == lock_op::wait) {
+      wait = true;
+      out += "  - a thread holding " + f + " waits for " + t + ";\n";
+    } else if (d.from.is_completion) {
+      section = true;
+      out += "  - " + f + " is signalled only after the thread in its signalling section " +
+             "has " + (d.to.is_completion ? "waited for " : "taken ") + t +
+             " (for a lockorder::thread: it exits only after its body has);\n";
+    } else {
+      out += "  - a thread holding " + f + " waits to take " + t + ";\n";
+    }
+  }
+  out += " each waiting for the next. To break it, one of:\n";
+  if (wait)
+    out += "  - wait (or join) after releasing what the waiting thread holds, or with a "
+           "timeout (wait_for: not recorded, it recovers);\n";
+  if (signal)
+    out += "  - signal after releasing the lock held while signalling;\n";
+  if (section)
+    out += "  - keep the lock out of the signalling section (a lockorder::thread's body is "
+           "its exit's section: everything it takes or waits for delays join());\n";
+  if (wait && signal)
+    out += "  - if the signal the wait needs is always made before the wait begins (one "
+           "thread signals, then waits, holding the lock throughout), no thread can block "
+           "on it: release the lock between the two, or see "
+           "docs/runtime.md#signal-then-wait.\n";
+}
+
 inline void append_held(std::string& out, const report& r) {
   if (r.held.empty()) {
     out += "\nno locks held by " + r.thread + ".\n";
@@ -179,6 +222,7 @@ inline std::string report::text() const {
     for (std::size_t i = chain.size() - 1; i-- > 0;) append_dependency(out, chain[i], i + 1);
     append_dependency(out, chain.back(), 0);
     append_scenario(out, *this);
+    append_wait_explanation(out, *this);
   } else if (kind == report_kind::order_violation && !chain.empty()) {  // levels
     const auto& d = chain.front();
     out += "\nbut task is already holding lock:\n  " + describe_lock(d.from, true) + "\n";

@@ -150,11 +150,15 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
     return ec.ranked && hc.ranked && hc.family != ec.family &&
            (is_complete ? hc.level <= ec.level : hc.level >= ec.level);
   };
+  // A signal made inside another completion's signalling section (a lockorder::thread's
+  // body is its exit's section) depends on nothing there: a section is entered without
+  // waiting, so the waiter of e never waits for it. No level check, no edge e -> section.
+  auto ignored = [&](const held_entry& h) { return is_complete && (h.mode & mode_section); };
   std::uint32_t worst = n;
   if (ec.ranked && !is_try) {
     for (std::uint32_t i = 0; i < below; ++i) {
       const class_entry& hc = v.cls[t.held[i].cls];
-      if (level_broken(hc) && (worst == n || (is_complete
+      if (!ignored(t.held[i]) && level_broken(hc) && (worst == n || (is_complete
                                                         ? hc.level < v.cls[t.held[worst].cls].level
                                                         : hc.level > v.cls[t.held[worst].cls].level)))
         worst = i;
@@ -270,7 +274,7 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
 
   if (is_complete) {  // the completion depends on every lock its signaller holds
     for (std::uint32_t i = n; i-- > 0;)
-      if (!learn(t.held[i], true)) return;
+      if (!ignored(t.held[i]) && !learn(t.held[i], true)) return;
     return;
   }
   if (is_try) return;  // (a signalling section is entered like a try-lock)
