@@ -96,22 +96,21 @@ class completion : public impl::waitable<C> {
   }
 
   /// Lets one waiter through. Locks held here become dependencies of the completion.
+  /// The waiter may destroy the completion as soon as its wait returns (the kernel's
+  /// on-stack completion): the notify is made under the completion's own mutex, so no
+  /// wait returns before complete() has stopped touching the object.
   void complete(std::source_location site = std::source_location::current()) {
     this->note_signal(site);
-    {
-      std::lock_guard l(m_);
-      if (done_ != UINT_MAX) ++done_;
-    }
+    std::lock_guard l(m_);
+    if (done_ != UINT_MAX) ++done_;
     cv_.notify_one();
   }
 
   /// Lets every waiter through, now and until reinit().
   void complete_all(std::source_location site = std::source_location::current()) {
     this->note_signal(site);
-    {
-      std::lock_guard l(m_);
-      done_ = UINT_MAX;
-    }
+    std::lock_guard l(m_);  // under the mutex, as complete()
+    done_ = UINT_MAX;
     cv_.notify_all();
   }
 

@@ -334,6 +334,25 @@ TEST_CASE("notify then join under one lock: the report says what would have to h
   CHECK(text.find("docs/runtime.md#signal-then-wait") != std::string::npos);
 }
 
+LOCKORDER_CLASS(cp_on_stack);
+
+TEST_CASE("a completion on the waiter's stack may die as soon as the wait returns") {
+  // The kernel's pattern: DECLARE_COMPLETION_ONSTACK, hand it to a worker, wait, return.
+  // complete() must not touch the completion after the waiter can return (ThreadSanitizer
+  // saw pthread_cond_signal race with the destructor when it notified after unlocking).
+  report_collector c;
+  for (int i = 0; i < 200; ++i) {
+    std::thread t;
+    {
+      lockorder::completion<cp_on_stack> done;
+      t = std::thread([&done] { done.complete(); });
+      done.wait();
+    }  // destroyed here, while the worker may still be returning from complete()
+    t.join();
+  }
+  CHECK(c.size() == 0);
+}
+
 LOCKORDER_CLASS(cp_join_lock);
 LOCKORDER_CLASS(cp_join_exit);
 
