@@ -6,9 +6,6 @@ if(NOT rc EQUAL 0)
 endif()
 string(REGEX REPLACE "0x[0-9a-f]+" "0x?" out "${out}")
 string(REGEX REPLACE "\\(([^()\n]*/)?([^/()\n]+):[0-9]+\\)" "(\\2:?)" out "${out}")
-# A site in libc (a static destructor run by exit()): named from libc's debug info when
-# it is installed (libc6-dbg: "__run_exit_handlers (exit.c:?)"), else "exit".
-string(REGEX REPLACE "at: __run_exit_handlers \\(exit.c:\\?\\)" "at: exit" out "${out}")
 if(UPDATE)
   file(WRITE ${GOLDEN} "${out}")
   return()

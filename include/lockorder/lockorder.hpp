@@ -12,5 +12,7 @@
 #include <lockorder/aggregate.hpp>
 #include <lockorder/completion.hpp>
 #include <lockorder/annotation.hpp>
+#include <lockorder/condition_variable.hpp>
 #include <lockorder/waits.hpp>
 #include <lockorder/report.hpp>
+#include <lockorder/testing.hpp>

@@ -40,6 +40,7 @@ struct class_entry {
   bool completion;         // used as a completion: reports say "(completion)name"
   std::uint32_t subclass;
   std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
+  std::atomic<std::uint32_t>* publish;  // a static class's cached id (reset_validator())
 };
 
 struct edge_site {
@@ -148,6 +149,9 @@ struct exit_hook {
   ~exit_hook();
 };
 
+// Every thread that took a lock, linked through its thread_state (under big_lock).
+inline constinit thread_state* thread_list = nullptr;
+
 
 LOCKORDER_COLD void first_acquisition(thread_state& t) noexcept {
   destroy_report.store(&destroyed_while_held, std::memory_order_release);
@@ -159,6 +163,9 @@ LOCKORDER_COLD void first_acquisition(thread_state& t) noexcept {
       std::snprintf(name, sizeof name, "thread");
     tables_lock lock(t);
     std::memcpy(v->thread_names[t.tid % max_threads_named], name, sizeof name);
+    t.next_thread = thread_list;
+    if (thread_list) thread_list->prev_thread = &t;
+    thread_list = &t;
   }
   static thread_local exit_hook hook;  // reports locks still held when the thread ends
   (void)hook;
@@ -488,7 +495,10 @@ LOCKORDER_COLD std::uint32_t register_class(std::string_view name, bool numbered
 #else
       if (!id) say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
 #endif
-      if (publish && id) publish->store(id, std::memory_order_release);
+      if (publish && id) {
+        v->cls[id].publish = publish;
+        publish->store(id, std::memory_order_release);
+      }
     }
   }
   deliver_all(reports, false);

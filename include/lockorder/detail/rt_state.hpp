@@ -112,6 +112,8 @@ struct thread_state {
   std::uint32_t in_tables;  // holds big_lock: nothing on this thread may wait for it
   std::uint64_t ctx_live;   // stale-context check: bit d-1 set while depth d is live
   std::uint64_t cache[thread_cache_size];  // chain keys this thread validated lately
+  thread_state* next_thread;  // every thread that took a lock, under big_lock: for
+  thread_state* prev_thread;  // reset_validator() (from the first acquisition to the exit)
 };
 
 // Trivially constructible and destructible: no TLS guard on the hot path.

@@ -531,15 +531,20 @@ LOCKORDER_COLD exit_hook::~exit_hook() {
   // locals, which a report handler may have captured, are gone (report.hpp: watch_exit).
   if (getpid() == gettid()) detail::main_exiting();
   thread_state& t = tls;
-  if (t.depth == 0) return;
   validator_state* v = state();
-  if (!v) return;
-  report_misuse(t, *v, report_kind::held_at_thread_exit, [&](report& r) {
-    r.message = "lockorder: " + r.thread + " exits holding " + std::to_string(t.depth) +
-                (t.depth == 1 ? " lock." : " locks.");
-    return true;
-  }, /*quiet=*/true);
+  if (t.depth && v) {
+    report_misuse(t, *v, report_kind::held_at_thread_exit, [&](report& r) {
+      r.message = "lockorder: " + r.thread + " exits holding " + std::to_string(t.depth) +
+                  (t.depth == 1 ? " lock." : " locks.");
+      return true;
+    }, /*quiet=*/true);
+  }
   t.depth = 0;  // the thread is gone: nothing it held is held by it any more
+  if (v) {  // first_acquisition() linked it
+    tables_lock lock(t);
+    (t.prev_thread ? t.prev_thread->next_thread : thread_list) = t.next_thread;
+    if (t.next_thread) t.next_thread->prev_thread = t.prev_thread;
+  }
 }
 
 // ---- stale contexts -------------------------------------------------------------------
@@ -602,6 +607,50 @@ LOCKORDER_COLD void assertion_report(lock_state& s, const void* instance, class_
 // ---- tests (detail/testing.hpp) --------------------------------------------------------
 
 // Empties every table: classes, edges, sites, validated chains, reports made, full tables.
+// lockorder::reset_validator(): as reset_tables(), for a program's test suite. Refused,
+// with a report, while any thread holds a lock (that thread's held stack would name
+// classes that no longer exist). Static classes register again at their next use (their
+// cached ids are cleared), with their declared orders; every thread's chain cache is
+// emptied.
+LOCKORDER_COLD bool reset_validator(const std::source_location& loc) {
+  thread_state& t = tls;
+  validator_state* v = state();
+  if (!v || t.in_tables) return false;
+  if (!t.tid) first_acquisition(t);
+  std::uint32_t holder = 0, held = 0;
+  {
+    tables_lock lock(t);
+    for (thread_state* th = thread_list; th && !holder; th = th->next_thread)
+      if (th->depth) holder = th->tid, held = th->depth;
+    if (!holder) {
+      for (std::uint32_t id = 1; id <= v->classes && id <= LOCKORDER_MAX_CLASSES; ++id)
+        if (v->cls[id].publish) v->cls[id].publish->store(0, std::memory_order_release);
+      char names[max_threads_named][16];
+      std::memcpy(names, v->thread_names, sizeof names);  // threads keep their names
+      std::memset(static_cast<void*>(v), 0, sizeof *v);
+      std::memcpy(v->thread_names, names, sizeof names);
+      for (std::size_t i = 0; i < LOCKORDER_MAX_CHAINS; ++i)
+        chain_slot(i).store(0, std::memory_order_relaxed);
+      chain_count.store(0, std::memory_order_relaxed);
+      learning.store(true, std::memory_order_relaxed);
+      for (thread_state* th = thread_list; th; th = th->next_thread) {
+        std::memset(th->cache, 0, sizeof th->cache);
+        th->untracked = 0;
+      }
+      return true;
+    }
+  }
+  report_misuse(t, *v, report_kind::assertion_failed, [&](report& r) {
+    r.message = "lockorder: reset_validator() at " +
+                detail::describe_site(make_site(loc, nullptr, nullptr)) + " while " +
+                thread_label(*v, holder) + " holds " + std::to_string(held) +
+                (held == 1 ? " lock" : " locks") +
+                "; nothing was reset (release every lock first).";
+    return true;
+  });
+  return false;
+}
+
 LOCKORDER_COLD void reset_tables() noexcept {
   big_lock.lock();
   if (validator_state* v = state())

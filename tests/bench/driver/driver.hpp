@@ -80,7 +80,7 @@ template <class> using condition_variable = std::condition_variable;
 #    include <lockorder/completion.hpp>
 #  endif
 #  ifdef DRIVER_CONDVARS
-#    include <lockorder/waits.hpp>
+#    include <lockorder/condition_variable.hpp>
 #  endif
 namespace drv {
 using lockorder::mutex;

@@ -1,0 +1,35 @@
+// lockorder/testing.hpp — for a program's own test suite: start each test from a fresh
+// run-time validator, as if the process had just started.
+//
+// Cost: one pass over the validator's tables (megabytes with the default sizes: about a
+// millisecond), under its lock. Nothing with LOCKORDER_RUNTIME=0.
+#pragma once
+
+#include <lockorder/config.hpp>
+
+#include <source_location>
+
+#if LOCKORDER_RUNTIME
+#  include <lockorder/detail/validator.hpp>
+#endif
+
+namespace lockorder {
+
+/// Forgets everything the run-time validator learned: the classes (static ones register
+/// again at their next use, with their declared orders), the dependencies and their
+/// sites, the validated chains of every thread, the pairs already reported, lock names
+/// (name_lock) and full tables. Returns true. Call it between tests, when no thread holds
+/// a lockorder lock: if one does, nothing is reset, an assertion_failed report names the
+/// thread, and it returns false. Locks of static classes (globals included) go on
+/// working; a lock or completion with an own class (own_class) made before the call must
+/// not be used after it (its class is forgotten). The report handler and mode stay.
+inline bool reset_validator(std::source_location site = std::source_location::current()) {
+#if LOCKORDER_RUNTIME
+  return detail::rt::reset_validator(site);
+#else
+  (void)site;
+  return true;
+#endif
+}
+
+}  // namespace lockorder
