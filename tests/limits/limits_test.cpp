@@ -1,7 +1,7 @@
-// Small tables: when one fills (or a thread holds more than LOCKORDER_MAX_HELD locks), one limit_reached report, then the validator stops
-// learning and the program goes on. Also: a cached chain allocates nothing, and
-// LOCKORDER_OPTIONS is read from the environment. A process of its own, because
-// filling a table is for good.
+// Small tables: when one fills (or a thread holds more than LOCKORDER_MAX_HELD locks),
+// one limit_reached report, and the validator goes on checking what it recorded. Also: a
+// cached chain allocates nothing, and LOCKORDER_OPTIONS is read from the environment. A
+// process of its own, because filling a table is for good.
 #define LOCKORDER_MAX_CLASSES 72  // the 67 classes here fit: only the edge table fills
 #define LOCKORDER_MAX_EDGES 32
 #define LOCKORDER_MAX_CHAINS 256
@@ -80,6 +80,9 @@ TEST_CASE("more locks held than LOCKORDER_MAX_HELD: said once, released cleanly"
   CHECK(reports[0].message.find("LOCKORDER_MAX_HELD (4)") != std::string::npos);
 }
 
+// The locks of numbered<0> and numbered<1>, whose dependency is the first one recorded.
+std::tuple<lockorder::mutex<numbered<0>::cls>, lockorder::mutex<numbered<1>::cls>> pair_locks;
+
 template <int... I>
 void chain_of_classes(std::integer_sequence<int, I...>) {
   static std::tuple<lockorder::mutex<typename numbered<I>::cls>...> locks;
@@ -108,11 +111,18 @@ TEST_CASE("a full table says so once and the program goes on") {
   CHECK(edges_full == 1);
   CHECK(frames_full <= 1);
   CHECK(reports.size() == static_cast<std::size_t>(edges_full + frames_full));
-  // It stopped learning: the same and new dependencies are not reported again.
+  // Said once: the same and new dependencies are not reported again.
   const auto before = reports.size();
   chain_of_classes(std::make_integer_sequence<int, 48>{});
   chain_of_classes(std::make_integer_sequence<int, 60>{});
   CHECK(reports.size() == before);
+  // It goes on checking what it recorded: an inversion of a recorded dependency.
+  {
+    std::lock_guard g(std::get<1>(pair_locks));
+    std::lock_guard h(std::get<0>(pair_locks));  // 0 -> 1 was recorded before the table filled
+  }
+  REQUIRE(reports.size() == before + 1);
+  CHECK(reports.back().kind == lockorder::report_kind::circular_dependency);
 }
 
 int main(int argc, char** argv) {

@@ -32,15 +32,10 @@ struct absl_case {
   LOCKORDER_CLASS(mutex);
 };
 
-// absl::Mutex: a reader can wait behind a waiting writer.
+// absl::Mutex: a reader can wait behind a waiting writer, so its readers are not
+// recursive (reader_recursive_v keeps its default, false).
 struct absl_rwlock : std::shared_mutex {};
-
-}  // namespace
-
-template <>
-inline constexpr bool lockorder::reader_recursive_v<absl_rwlock> = false;
-
-namespace {
+static_assert(!lockorder::reader_recursive_v<absl_rwlock>);
 
 template <int N>
 using absl_mutex = lockorder::shared_mutex<typename absl_case<N>::mutex, absl_rwlock>;
@@ -159,12 +154,17 @@ TEST_CASE("abseil: DeadlockDetectorStressTest") {
   };
   SECTION("a class per mutex (in a child process)") {
     // differs: 131,072 own classes do not fit LOCKORDER_MAX_CLASSES (16,384): the class
-    // table fills while the locks are constructed, the validator says so once and stops
-    // learning (docs/runtime.md#table-sizes). Abseil's graph recycles ids.
-    CHECK(peers::kinds_in_fresh_child<absl_case<4>::mutex>([&] {
-            auto locks = make_n<absl_mutex<4>>(n_locks, true);
-            windows([&](std::size_t j) -> auto& { return *locks[j]; }, false);
-          }) == kinds{report_kind::limit_reached});
+    // table fills while the locks are constructed and the validator says so
+    // (limit_reached; docs/runtime.md#table-sizes); the locks past it are not checked.
+    // Abseil's graph recycles ids. Whatever else a full table leads to (the chain set
+    // fills too, if checking goes on), no deadlock may be reported: there is none.
+    const kinds k = peers::kinds_in_fresh_child([&] {
+      auto locks = make_n<absl_mutex<4>>(n_locks, true);
+      windows([&](std::size_t j) -> auto& { return *locks[j]; }, false);
+    });
+    REQUIRE_FALSE(k.empty());
+    CHECK(k.front() == report_kind::limit_reached);
+    CHECK_FALSE(peers::has_deadlock_report(k));
   }
   SECTION("one class for the array") {
     // differs: one class, so recursive locking.

@@ -8,7 +8,7 @@
 
 #include "../unit/report_collector.hpp"
 
-#include <lockorder/detail/testing.hpp>
+#include <lockorder/testing.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -47,12 +47,12 @@ struct fake_lock {
   void unlock_shared() noexcept { --readers; }
 };
 
-/// Runs f in a forked child, on a validator started afresh (nothing learned, empty tables;
-/// the static classes Cs... that f uses are registered anew), under a report collector of
-/// its own, and returns the kinds of the reports the child received. What f does to the
-/// validator's tables stays in the child. The caller holds no lock; f must not use
-/// Catch's assertions (they would be the child's).
-template <class... Cs, class F>
+/// Runs f in a forked child, on a validator started afresh (lockorder::reset_validator():
+/// nothing learned, empty tables), under a report collector of its own, and returns the
+/// kinds of the reports the child received. What f does to the validator's tables stays
+/// in the child. The caller holds no lock; f must not use Catch's assertions (they would
+/// be the child's).
+template <class F>
 kinds kinds_in_fresh_child(F f) {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
@@ -61,8 +61,7 @@ kinds kinds_in_fresh_child(F f) {
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::close(fds[0]);
-    lockorder::detail::rt::reset_for_testing<Cs...>();
-    lockorder::detail::rt::reset_thread_for_testing();
+    if (!lockorder::reset_validator()) ::_exit(3);
     kinds k;
     {
       report_collector c;
@@ -85,6 +84,15 @@ kinds kinds_in_fresh_child(F f) {
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
   return k;
+}
+
+/// Whether k has a report of a possible deadlock (a cycle, a level break, an AA).
+inline bool has_deadlock_report(const kinds& k) {
+  for (report_kind r : k)
+    if (r == report_kind::circular_dependency || r == report_kind::order_violation ||
+        r == report_kind::recursive_lock)
+      return true;
+  return false;
 }
 
 /// A peer's death test: runs f in a forked child with lockorder in abort mode (stderr

@@ -395,8 +395,8 @@ TEST_CASE("tsan: Test14") {  // 4 threads create and destroy lots of locks, neve
   SECTION("a class per mutex (in a child process)") {
     // differs: an own class is registered when its lock is constructed and never freed:
     // 4 x 1,001 x 10 of them fill LOCKORDER_MAX_CLASSES (16,384), and the validator says
-    // so and stops learning (docs/runtime.md#table-sizes). TSan recycles its nodes.
-    CHECK(peers::kinds_in_fresh_child<tsan_case<14>::lock>([&] { body(true); }) ==
+    // so (docs/runtime.md#table-sizes). TSan recycles its nodes.
+    CHECK(peers::kinds_in_fresh_child([&] { body(true); }) ==
           kinds{report_kind::limit_reached});
   }
 }
@@ -493,7 +493,7 @@ TEST_CASE("tsan: Test18") {  // 4 threads create, lock (nested), unlock, destroy
     // 16,000 own classes, never freed: on a fresh validator they fit LOCKORDER_MAX_CLASSES
     // (16,384); no report. (After the classes of the cases before it, in this process,
     // they would not: limit_reached.)
-    CHECK(peers::kinds_in_fresh_child<tsan_case<18>::lock>([&] { body(true); }) == kinds{});
+    CHECK(peers::kinds_in_fresh_child([&] { body(true); }) == kinds{});
   }
   SECTION("one class for the array") {
     // differs: one class, so recursive locking.

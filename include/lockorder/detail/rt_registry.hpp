@@ -78,6 +78,8 @@ struct validator_state {
   std::uint64_t reported[reported_size];
   std::uint32_t reported_n;
   bool said_full[8];  // limit_reached already said, per table
+  std::uint64_t edges_lost;            // new dependencies the full edge table did not take
+  std::uint64_t uncached_validations;  // validations of chains the full cache did not take
   struct named_instance {
     const void* instance;
     char name[instance_name_size];
@@ -465,7 +467,8 @@ LOCKORDER_COLD std::uint32_t add_class_locked(validator_state& v, std::string_vi
   return id;
 }
 
-LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what, std::vector<report>& out);
+LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what,
+                              std::vector<report>& out, std::string_view lost = {});
 LOCKORDER_COLD void deliver_all(std::vector<report>& reports, bool may_throw);
 
 LOCKORDER_COLD std::uint32_t register_class(std::string_view name, bool numbered, level_t level,
@@ -489,11 +492,11 @@ LOCKORDER_COLD std::uint32_t register_class(std::string_view name, bool numbered
       id = add_class_locked(*v, name, level, ranked, 0, 0, family);
 #if LOCKORDER_EXCEPTIONS
       if (!id) try {
-          say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
+          say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports, name);
         } catch (...) {
         }
 #else
-      if (!id) say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports);
+      if (!id) say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports, name);
 #endif
       if (publish && id) {
         v->cls[id].publish = publish;
@@ -584,18 +587,38 @@ LOCKORDER_COLD std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, 
 
 // ---- reports --------------------------------------------------------------------------
 
-LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what, std::vector<report>& out) {
+// A full table is said once, with what was lost first; the validator goes on checking
+// everything it recorded (it never stops learning: docs/runtime.md#table-sizes).
+LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what,
+                              std::vector<report>& out, std::string_view lost) {
   if (v.said_full[table]) return;
   v.said_full[table] = true;
   report r;
   r.kind = report_kind::limit_reached;
-  r.message = std::string("lockorder: the ") + what +
-              " table is full; the validator stops learning and checking lock orders (bad "
-              "unlocks, locks destroyed while held or held at thread exit, and stale "
-              "contexts are still reported). Raise " + what + " to validate more.";
-  if (table != 3) learning.store(false, std::memory_order_relaxed);
-  else r.message = "lockorder: the stack frame pool is full; new dependencies are recorded "
-                   "without stacks.";
+  const std::string first(lost);
+  switch (table) {
+    case 0:
+      r.message = "lockorder: the LOCKORDER_MAX_CLASSES table is full: class " + first +
+                  ", and every new class after it, is not recorded (its locks are not "
+                  "checked); every order between recorded classes still is. Raise "
+                  "LOCKORDER_MAX_CLASSES to check them.";
+      break;
+    case 1:
+      r.message = "lockorder: the LOCKORDER_MAX_EDGES table is full: the dependency " + first +
+                  ", and every new one after it, is not recorded; each acquisition is still "
+                  "checked against every recorded dependency (a cycle it closes through them "
+                  "is reported). Raise LOCKORDER_MAX_EDGES to record more.";
+      break;
+    case 2:
+      r.message = "lockorder: the LOCKORDER_MAX_CHAINS cache is full: lock sequences not in "
+                  "it are validated the slow way at every acquisition (under the validator's "
+                  "lock); nothing is left unchecked, it is only slower. Raise "
+                  "LOCKORDER_MAX_CHAINS to cache more.";
+      break;
+    default:
+      r.message = std::string("lockorder: the ") + what +
+                  " pool is full; new dependencies are recorded without stacks.";
+  }
   out.push_back(std::move(r));
 }
 

@@ -265,9 +265,10 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
                                " dependencies, a possible deadlock.");
         out.push_back(std::move(r));
       }
-    } else if (res == res_t::full) {
-      say_limit(v, 1, "LOCKORDER_MAX_EDGES", out);
-      return false;
+    } else if (res == res_t::full) {  // not recorded; checked against what is
+      ++v.edges_lost;
+      say_limit(v, 1, "LOCKORDER_MAX_EDGES", out,
+                std::string(v.cls[from].name) + " -> " + v.cls[to].name);
     }
     return true;
   };
@@ -307,8 +308,10 @@ LOCKORDER_COLD void validate(thread_state& t, held_entry& e) {
       if (learning.load(std::memory_order_relaxed)) {
         bool check_instances = false;
         validate_locked(*v, t, e, stack, reports, check_instances);
-        if (!chain_insert(check_instances ? instance_check_key(e.key) : e.key))
+        if (!chain_insert(check_instances ? instance_check_key(e.key) : e.key)) {
+          ++v->uncached_validations;  // validated again at its next acquisition
           say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
+        }
       }
 #if LOCKORDER_EXCEPTIONS
     } catch (const std::bad_alloc&) {
