@@ -30,6 +30,30 @@ namespace lockorder {
 struct lock_graph;  // report.hpp
 }
 
+// One program, one validator configuration. The table sizes are in the validator's names
+// (LOCKORDER_TABLES) but not in the lock types', so translation units built with different
+// sizes would share lock member functions whose bodies differ. Each translation unit puts
+// a marker named after its sizes into one COMDAT group whose name is the same for every
+// configuration, and refers to it; the linker keeps one copy of the group, so a unit built
+// with other sizes finds its marker discarded and the link fails, naming it:
+//   b.o:(.data.rel.ro.lockorder_validator_ref+0x0): undefined reference to
+//   `lockorder_validator_tables_16384_131072_65536_48_8_0_24'
+// (tests/flags/mixed_tables.cmake). Hidden: a shared object keeps its own.
+#define LOCKORDER_MARKER_STR_(x) #x
+#define LOCKORDER_MARKER_STR(x) LOCKORDER_MARKER_STR_(x)
+#define LOCKORDER_MARKER "lockorder_validator_" LOCKORDER_MARKER_STR(LOCKORDER_TABLES)
+asm(".pushsection .rodata.lockorder_validator,\"aG\",@progbits,lockorder_validator_configuration,comdat\n"
+    ".globl " LOCKORDER_MARKER "\n"
+    ".hidden " LOCKORDER_MARKER "\n"
+    LOCKORDER_MARKER ":\n"
+    ".byte 0\n"
+    ".popsection\n"
+    ".pushsection .data.rel.ro.lockorder_validator_ref,\"aw\"\n"
+    ".balign 8\n"
+    ".quad " LOCKORDER_MARKER "\n"
+    ".popsection\n");
+#undef LOCKORDER_MARKER
+
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
 

@@ -1,0 +1,40 @@
+# Translation units built with different validator table sizes must not make one
+# program (detail/rt_state.hpp: a marker per configuration in one COMDAT group).
+# MIXED=ON: a.cpp with LOCKORDER_MAX_HELD=4, b.cpp with the default; the link must fail
+# and name the configuration. MIXED=OFF (the twin): both with the default; it must link
+# and run.
+set(common -std=c++20 -I${INCLUDE} -DLOCKORDER_RUNTIME=1)
+set(a_defs)
+if(MIXED)
+  set(a_defs -DLOCKORDER_MAX_HELD=4)
+endif()
+foreach(unit a b)
+  set(defs)
+  if(unit STREQUAL a)
+    set(defs ${a_defs})
+  endif()
+  execute_process(COMMAND ${CXX} ${common} ${defs} -c ${DIR}/${unit}.cpp -o ${OUT}/${unit}.o
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "compiling ${unit}.cpp failed:\n${err}")
+  endif()
+endforeach()
+execute_process(COMMAND ${CXX} ${OUT}/a.o ${OUT}/b.o -o ${OUT}/mixed_program -ldl -pthread
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(MIXED)
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "units with different table sizes linked into one program")
+  endif()
+  if(NOT err MATCHES "undefined reference to `lockorder_validator_tables_")
+    message(FATAL_ERROR "the link failed, but without naming the configuration:\n${err}")
+  endif()
+  message(STATUS "refused as expected:\n${err}")
+else()
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "units with the same table sizes failed to link:\n${err}")
+  endif()
+  execute_process(COMMAND ${OUT}/mixed_program RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "the program failed: ${rc}")
+  endif()
+endif()
