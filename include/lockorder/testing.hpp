@@ -1,5 +1,5 @@
 // lockorder/testing.hpp — for a program's own test suite: start each test from a fresh
-// run-time validator, as if the process had just started.
+// run-time validator, as if the process had just started; read what full tables lost.
 //
 // Cost: one pass over the validator's tables (megabytes with the default sizes: about a
 // millisecond), under its lock. Nothing with LOCKORDER_RUNTIME=0.
@@ -7,6 +7,7 @@
 
 #include <lockorder/config.hpp>
 
+#include <cstdint>
 #include <source_location>
 
 #if LOCKORDER_RUNTIME
@@ -30,6 +31,24 @@ inline bool reset_validator(std::source_location site = std::source_location::cu
   (void)site;
   return true;
 #endif
+}
+
+/// What the run-time validator could not keep when a table was full
+/// (docs/runtime.md#table-sizes): dependencies not recorded (the edge table was full;
+/// each was still checked against the recorded ones), and validations of lock sequences
+/// the full chain set could not cache (each one validated again, the slow way). Zero
+/// while no table is full, and with LOCKORDER_RUNTIME=0.
+struct validator_counters {
+  std::uint64_t dependencies_not_recorded = 0;
+  std::uint64_t uncached_validations = 0;
+};
+
+inline validator_counters validator_counters_now() {
+  validator_counters c;
+#if LOCKORDER_RUNTIME
+  detail::rt::read_counters(c.dependencies_not_recorded, c.uncached_validations);
+#endif
+  return c;
 }
 
 }  // namespace lockorder

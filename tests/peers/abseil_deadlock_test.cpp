@@ -162,6 +162,7 @@ TEST_CASE("abseil: DeadlockDetectorStressTest") {
       auto locks = make_n<absl_mutex<4>>(n_locks, true);
       windows([&](std::size_t j) -> auto& { return *locks[j]; }, false);
     });
+    CAPTURE(k);
     REQUIRE_FALSE(k.empty());
     CHECK(k.front() == report_kind::limit_reached);
     CHECK_FALSE(peers::has_deadlock_report(k));

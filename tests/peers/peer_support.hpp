@@ -1,9 +1,9 @@
 // What the peer suites' ports share: the report kinds a case produced, locks that never
 // block (so one thread can play every CPU of a scenario, and an AA or a double lock does
 // not hang), and two ways to run a case in a child process (fork): on a fresh validator,
-// for a case that creates classes by the thousand (a full class table would stop
-// learning for the rest of the executable, and how full it is would depend on the cases
-// run before), and for a peer's death test (the report in abort mode ends the child).
+// for a case that creates classes by the thousand (a full class table would change what
+// the cases after it check, and how full it is would depend on the cases run before),
+// and for a peer's death test (the report in abort mode ends the child).
 #pragma once
 
 #include "../unit/report_collector.hpp"

@@ -15,8 +15,9 @@
 //
 // Loops run 1,000 iterations where TSan runs 100,000 (iter_count): the verdicts do not
 // depend on the count. Cases that create own-class locks by the thousand (own classes are
-// never freed) run in a child process on a fresh validator: a full class table would stop
-// learning for the cases after them, and how full it is would depend on the cases before.
+// never freed) run in a child process on a fresh validator: a full class table would
+// change what the cases after them check, and how full it is would depend on the cases
+// before.
 #define CATCH_CONFIG_MAIN
 #include "peer_support.hpp"
 

@@ -30,6 +30,7 @@ void check_chain(thread_state& t, held_entry& e);
 bool release_slow(lock_state& s, const void* instance, class_getter cls,
                   std::source_location loc, bool shared);
 bool reset_validator(const std::source_location& loc);
+void read_counters(std::uint64_t& dependencies_lost, std::uint64_t& uncached) noexcept;
 void stale_report(std::uint32_t used, std::uint32_t innermost, const std::source_location& loc);
 
 inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;

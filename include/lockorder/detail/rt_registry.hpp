@@ -563,8 +563,9 @@ inline constinit thread_local const registering_frame* registering = nullptr;
 
 LOCKORDER_COLD void make_own_class(lock_state& s, const char* name, const class_desc& n) noexcept {
   const std::uint32_t family = class_of(s, n);
-  s.own_class = register_own_class(family, name ? std::string_view(name) : n.name(), !name,
+  const std::uint32_t id = register_own_class(family, name ? std::string_view(name) : n.name(), !name,
                                    n.level, n.ranked);
+  s.own_class = id ? id : unrecorded_class;
 }
 
 LOCKORDER_COLD std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {

@@ -230,8 +230,13 @@ std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bo
                                  level_t level, bool ranked) noexcept;
 
 /// Id of the class a lock of static class `n` belongs to: its own, or n's.
+// lock_state::own_class of a lock whose own class the full class table did not take:
+// not recorded, so not checked (class 0), rather than checked as its family's class.
+inline constexpr std::uint32_t unrecorded_class = 0xffffffffu;
+
 inline std::uint32_t class_of(const lock_state& s, const class_desc& n) noexcept {
-  return s.own_class ? s.own_class : static_class(n);
+  if (s.own_class) return s.own_class != unrecorded_class ? s.own_class : 0;
+  return static_class(n);
 }
 
 /// Gives a lock its own class: n's level under its own name (numbered if none given).

@@ -654,6 +654,17 @@ LOCKORDER_COLD bool reset_validator(const std::source_location& loc) {
   return false;
 }
 
+LOCKORDER_COLD void read_counters(std::uint64_t& dependencies_lost,
+                                  std::uint64_t& uncached) noexcept {
+  dependencies_lost = uncached = 0;
+  thread_state& t = tls;
+  validator_state* v = state();
+  if (!v || t.in_tables) return;
+  tables_lock lock(t);
+  dependencies_lost = v->edges_lost;
+  uncached = v->uncached_validations;
+}
+
 LOCKORDER_COLD void reset_tables() noexcept {
   big_lock.lock();
   if (validator_state* v = state())
