@@ -7,36 +7,22 @@
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
+#include "../support/numbered_pairs.hpp"
+
 #include <mutex>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
-template <int N>
-struct cc {
-  LOCKORDER_CLASS(cls);
-};
 LOCKORDER_CLASS(cc_a);
 LOCKORDER_CLASS(cc_b);
-
-template <int... I>
-void pairs(std::integer_sequence<int, I...>) {
-  static std::tuple<lockorder::mutex<typename cc<I>::cls>...> locks;
-  auto pair = [&]<int K>() {
-    if constexpr (K + 1 < static_cast<int>(sizeof...(I))) {
-      std::lock_guard g(std::get<K>(locks));
-      std::lock_guard h(std::get<K + 1>(locks));
-    }
-  };
-  (pair.template operator()<I>(), ...);
-}
 
 TEST_CASE("a full chain cache: said once, and an AB-BA after it is still reported") {
   std::vector<lockorder::report> reports;
   lockorder::scoped_report_handler h([&](const lockorder::report& r) { reports.push_back(r); });
-  pairs(std::make_integer_sequence<int, 30>{});  // 29 sequences of two: more than 12
-  pairs(std::make_integer_sequence<int, 30>{});  // again: validated again, nothing new
+  take_pairs(std::make_integer_sequence<int, 30>{});  // 29 sequences of two: more than 12
+  take_pairs(std::make_integer_sequence<int, 30>{});  // again: validated again, nothing new
   REQUIRE(reports.size() == 1);
   CHECK(reports[0].kind == lockorder::report_kind::limit_reached);
   // The second round validated each sequence the cache could not take again: counted.

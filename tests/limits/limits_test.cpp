@@ -20,6 +20,7 @@
 #include <tuple>
 #include <vector>
 
+#include "../support/numbered_pairs.hpp"
 #include "../support/test_allocator.hpp"
 
 using test_allocator::allocations;
@@ -27,10 +28,6 @@ using test_allocator::allocations;
 LOCKORDER_CLASS(lim_a);
 LOCKORDER_CLASS(lim_b);
 
-template <int N>
-struct numbered {
-  LOCKORDER_CLASS(cls);
-};
 
 TEST_CASE("LOCKORDER_OPTIONS is read from the environment") {
   CHECK(lockorder::get_report_mode() == lockorder::report_mode::abort);
@@ -83,23 +80,10 @@ TEST_CASE("more locks held than LOCKORDER_MAX_HELD: said once, released cleanly"
 // The locks of numbered<0> and numbered<1>, whose dependency is the first one recorded.
 std::tuple<lockorder::mutex<numbered<0>::cls>, lockorder::mutex<numbered<1>::cls>> pair_locks;
 
-template <int... I>
-void chain_of_classes(std::integer_sequence<int, I...>) {
-  static std::tuple<lockorder::mutex<typename numbered<I>::cls>...> locks;
-  // Each consecutive pair is a new edge: more than LOCKORDER_MAX_EDGES.
-  auto pair = [&]<int K>() {
-    if constexpr (K + 1 < static_cast<int>(sizeof...(I))) {
-      std::lock_guard g(std::get<K>(locks));
-      std::lock_guard h(std::get<K + 1>(locks));
-    }
-  };
-  (pair.template operator()<I>(), ...);
-}
-
 TEST_CASE("a full table says so once and the program goes on") {
   std::vector<lockorder::report> reports;
   lockorder::scoped_report_handler h([&](const lockorder::report& r) { reports.push_back(r); });
-  chain_of_classes(std::make_integer_sequence<int, 48>{});
+  take_pairs(std::make_integer_sequence<int, 48>{});
   // The edge table fills (said once); the stack-frame pool, sized in proportion, may fill
   // first (said once too, and learning goes on without stacks).
   long edges_full = 0, frames_full = 0;
@@ -114,8 +98,8 @@ TEST_CASE("a full table says so once and the program goes on") {
   CHECK(reports.size() == static_cast<std::size_t>(edges_full + frames_full));
   // Said once: the same and new dependencies are not reported again.
   const auto before = reports.size();
-  chain_of_classes(std::make_integer_sequence<int, 48>{});
-  chain_of_classes(std::make_integer_sequence<int, 60>{});
+  take_pairs(std::make_integer_sequence<int, 48>{});
+  take_pairs(std::make_integer_sequence<int, 60>{});
   CHECK(reports.size() == before);
   // It goes on checking what it recorded: an inversion of a recorded dependency.
   {
