@@ -44,14 +44,14 @@ class condition_variable_base : public waitable<C> {
   template <class Lock>
   void wait(Lock& lk, std::source_location site = std::source_location::current()) {
     if constexpr (accepts<Lock>()) {
-      this->note_wait(site, skip_top());
+      this->note_wait(site, skip_top<Lock>());
       on_native(lk, [&](auto& l) { cv_.wait(l); });
     }
   }
   template <class Lock, class Pred>
   void wait(Lock& lk, Pred pred, std::source_location site = std::source_location::current()) {
     if constexpr (accepts<Lock>()) {
-      this->note_wait(site, skip_top());
+      this->note_wait(site, skip_top<Lock>());
       on_native(lk, [&](auto& l) { cv_.wait(l, std::move(pred)); });
     }
   }
@@ -79,12 +79,16 @@ class condition_variable_base : public waitable<C> {
   }
 
  private:
+  // The wait releases lk's mutex: when it is a lockorder lock, it is the top of the held
+  // stack (lk was locked last) and is left out; a std::mutex was never on the stack.
+  template <class Lock>
   static constexpr unsigned skip_top() {
 #if LOCKORDER_RUNTIME
-    return rt::mode_skip_top;
-#else
-    return 0;
+    if constexpr (requires { typename Lock::mutex_type; }) {
+      if constexpr (lockorder_lock<typename Lock::mutex_type>) return rt::mode_skip_top;
+    }
 #endif
+    return 0;
   }
   // One error, the first, when Lock is not one this condition variable waits with.
   template <class Lock>

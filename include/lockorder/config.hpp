@@ -67,7 +67,7 @@
 #endif
 
 // Table sizes of the run-time validator. When one fills, a single limit_reached report
-// is issued and the validator stops learning; the program goes on.
+// is issued, what did not fit is not recorded, and everything recorded is still checked.
 #ifndef LOCKORDER_MAX_CLASSES        // distinct lock classes (static, subclassed, dynamic)
 #  define LOCKORDER_MAX_CLASSES 16384
 #endif

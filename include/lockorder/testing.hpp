@@ -14,16 +14,18 @@
 #  include <lockorder/detail/validator.hpp>
 #endif
 
-namespace lockorder {
+LOCKORDER_NAMESPACE_BEGIN
 
 /// Forgets everything the run-time validator learned: the classes (static ones register
 /// again at their next use, with their declared orders), the dependencies and their
 /// sites, the validated chains of every thread, the pairs already reported, lock names
 /// (name_lock) and full tables. Returns true. Call it between tests, when no thread holds
-/// a lockorder lock: if one does, nothing is reset, an assertion_failed report names the
+/// a lockorder lock and no other thread is taking one (the check that none is held is a
+/// snapshot): if one is held, nothing is reset, an assertion_failed report names the
 /// thread, and it returns false. Locks of static classes (globals included) go on
 /// working; a lock or completion with an own class (own_class) made before the call must
 /// not be used after it (its class is forgotten). The report handler and mode stay.
+// In the ABI namespace: its body differs with LOCKORDER_RUNTIME.
 inline bool reset_validator(std::source_location site = std::source_location::current()) {
 #if LOCKORDER_RUNTIME
   return detail::rt::reset_validator(site);
@@ -51,4 +53,4 @@ inline validator_counters validator_counters_now() {
   return c;
 }
 
-}  // namespace lockorder
+LOCKORDER_NAMESPACE_END

@@ -21,4 +21,4 @@
 #endif
 #define LOCKORDER_COLD  // external definitions: this is the one translation unit
 
-#include <lockorder/detail/rt_validation.hpp>
+#include <lockorder/detail/rt_misuse.hpp>

@@ -14,6 +14,9 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 using lockorder::report_kind;
 
 LOCKORDER_CLASS(rs_a);
@@ -121,5 +124,27 @@ TEST_CASE("a reset while another thread holds a lock is refused and reported") {
         std::string::npos);
   ba();  // nothing was forgotten: a -> b is still known
   CHECK(c.count(report_kind::circular_dependency) == 1);
+  REQUIRE(lockorder::reset_validator());
+}
+
+TEST_CASE("after fork(), the child's validator knows only the child's thread") {
+  // A thread of the parent holds a lock when it forks; the child has no such thread, so
+  // its reset must not be refused in that thread's name (nor walk its dead state).
+  report_collector c;
+  std::atomic<bool> holding{false}, release{false};
+  std::thread t([&] {
+    std::lock_guard x(a);
+    holding = true;
+    while (!release) std::this_thread::yield();
+  });
+  while (!holding) std::this_thread::yield();
+  const pid_t pid = fork();
+  if (pid == 0) _exit(lockorder::reset_validator() ? 0 : 1);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  release = true;
+  t.join();
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
   REQUIRE(lockorder::reset_validator());
 }

@@ -353,6 +353,32 @@ TEST_CASE("a completion on the waiter's stack may die as soon as the wait return
   CHECK(c.size() == 0);
 }
 
+LOCKORDER_CLASS(cp_stdm_outer);
+LOCKORDER_CLASS(cp_stdm_cv);
+
+TEST_CASE("condition_variable with a std::mutex: the lockorder lock under it stays a dependency") {
+  // The wait releases the std::mutex, which was never on the held stack: the top of the
+  // stack (outer) is held across the wait and must be recorded, outer -> cv.
+  report_collector c;
+  lockorder::mutex<cp_stdm_outer> outer;
+  std::mutex m;
+  lockorder::condition_variable<cp_stdm_cv> cv;
+  bool ready = false;
+  std::thread t([&] {
+    std::lock_guard o(outer);  // notifies holding outer: cv -> outer
+    std::lock_guard g(m);
+    ready = true;
+    cv.notify_one();
+  });
+  t.join();
+  {
+    std::lock_guard o(outer);
+    std::unique_lock l(m);
+    cv.wait(l, [&] { return ready; });  // waits holding outer: outer -> cv, a cycle
+  }
+  CHECK(c.count(lockorder::report_kind::circular_dependency) == 1);
+}
+
 LOCKORDER_CLASS(cp_join_lock);
 LOCKORDER_CLASS(cp_join_exit);
 

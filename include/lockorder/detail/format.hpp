@@ -2,7 +2,7 @@
 // Internal: not a stable interface (the text itself is covered by golden tests).
 #pragma once
 
-#include <lockorder/report.hpp>
+#include <lockorder/report_types.hpp>
 
 #include <algorithm>
 #include <string>

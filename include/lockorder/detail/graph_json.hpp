@@ -5,7 +5,7 @@
 // Internal: not a stable interface.
 #pragma once
 
-#include <lockorder/report.hpp>
+#include <lockorder/report_types.hpp>
 
 #include <cstdio>
 #include <string>

@@ -1,7 +1,7 @@
 // lockorder/detail/rt_hot.hpp — the validator's inline hot path: chain keys and the
 // chain cache, and the hooks every acquisition, release and destruction calls. A cached
 // acquisition runs only this code; everything else is the cold half (rt_registry.hpp,
-// rt_validation.hpp), out of line. Internal: not a stable interface.
+// rt_validation.hpp, rt_misuse.hpp), out of line. Internal: not a stable interface.
 #pragma once
 
 #include <lockorder/detail/rt_state.hpp>
@@ -29,6 +29,7 @@ void acquire_slow(const void* instance, std::uint32_t cls, unsigned subclass, un
 void check_chain(thread_state& t, held_entry& e);
 bool release_slow(lock_state& s, const void* instance, class_getter cls,
                   std::source_location loc, bool shared);
+// And, for testing.hpp:
 bool reset_validator(const std::source_location& loc);
 void read_counters(std::uint64_t& dependencies_lost, std::uint64_t& uncached) noexcept;
 void stale_report(std::uint32_t used, std::uint32_t innermost, const std::source_location& loc);

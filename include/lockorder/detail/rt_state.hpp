@@ -10,7 +10,8 @@
 // global set). A new chain takes the validator's lock, adds the edges from the nearest
 // held lock (and try-locks above it), checks levels, recursion and cycles, and records
 // where each new edge was first seen. Reports are delivered after the lock is dropped.
-// Tables never grow: when one fills, one limit_reached report, then learning stops.
+// Tables never grow: when one fills, one limit_reached report; what did not fit is not
+// recorded, and everything recorded is still checked.
 // Internal: not a stable interface.
 #pragma once
 
@@ -30,29 +31,16 @@ namespace lockorder {
 struct lock_graph;  // report.hpp
 }
 
+namespace lockorder::detail {
 // One program, one validator configuration. The table sizes are in the validator's names
-// (LOCKORDER_TABLES) but not in the lock types', so translation units built with different
-// sizes would share lock member functions whose bodies differ. Each translation unit puts
-// a marker named after its sizes into one COMDAT group whose name is the same for every
-// configuration, and refers to it; the linker keeps one copy of the group, so a unit built
-// with other sizes finds its marker discarded and the link fails, naming it:
-//   b.o:(.data.rel.ro.lockorder_validator_ref+0x0): undefined reference to
-//   `lockorder_validator_tables_16384_131072_65536_48_8_0_24'
-// (tests/flags/mixed_tables.cmake). Hidden: a shared object keeps its own.
-#define LOCKORDER_MARKER_STR_(x) #x
-#define LOCKORDER_MARKER_STR(x) LOCKORDER_MARKER_STR_(x)
-#define LOCKORDER_MARKER "lockorder_validator_" LOCKORDER_MARKER_STR(LOCKORDER_TABLES)
-asm(".pushsection .rodata.lockorder_validator,\"aG\",@progbits,lockorder_validator_configuration,comdat\n"
-    ".globl " LOCKORDER_MARKER "\n"
-    ".hidden " LOCKORDER_MARKER "\n"
-    LOCKORDER_MARKER ":\n"
-    ".byte 0\n"
-    ".popsection\n"
-    ".pushsection .data.rel.ro.lockorder_validator_ref,\"aw\"\n"
-    ".balign 8\n"
-    ".quad " LOCKORDER_MARKER "\n"
-    ".popsection\n");
-#undef LOCKORDER_MARKER
+// (LOCKORDER_TABLES) but not in the lock types', so translation units built with other
+// sizes would share lock member functions whose bodies differ. This variable's name does
+// not depend on the sizes: the first validator to start claims it with its own name, and
+// one of another configuration that starts later says so once on stderr and stays off
+// (rt_registry.hpp: state()). Where the validator is compiled once, other sizes already
+// fail to link (the validator's functions carry them).
+inline constinit std::atomic<const char*> configuration_in_use{nullptr};
+}  // namespace lockorder::detail
 
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
@@ -229,11 +217,12 @@ inline std::uint32_t static_class(const class_desc& n) noexcept {
 std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bool numbered,
                                  level_t level, bool ranked) noexcept;
 
-/// Id of the class a lock of static class `n` belongs to: its own, or n's.
-// lock_state::own_class of a lock whose own class the full class table did not take:
-// not recorded, so not checked (class 0), rather than checked as its family's class.
+// lock_state::own_class of a lock whose own class the full class table did not take (and
+// a subclass slot's, likewise): not recorded, so not checked (class 0), rather than
+// checked as its family's class.
 inline constexpr std::uint32_t unrecorded_class = 0xffffffffu;
 
+/// Id of the class a lock of static class `n` belongs to: its own, or n's.
 inline std::uint32_t class_of(const lock_state& s, const class_desc& n) noexcept {
   if (s.own_class) return s.own_class != unrecorded_class ? s.own_class : 0;
   return static_class(n);
@@ -256,7 +245,6 @@ void forget(const void* instance) noexcept;
 using class_getter = const class_desc*;
 
 /// Records a release. Returns false for a bad unlock (reported; do not unlock).
-bool release(lock_state& s, const void* instance, class_getter cls, std::source_location loc);
 /// Reports a lock destroyed while held.
 void destroy(lock_state& s, const void* instance, class_getter cls) noexcept;
 

@@ -21,7 +21,7 @@
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
 
-// In the validator's cold half (rt_validation.hpp): compiled once with it.
+// In the validator's cold half (rt_misuse.hpp): compiled once with it.
 void reset_tables() noexcept;
 std::string class_name_of(std::uint32_t id);
 

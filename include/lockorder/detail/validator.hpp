@@ -1,8 +1,9 @@
 // lockorder/detail/validator.hpp — the run-time validator (LOCKORDER_RUNTIME=1 only).
 //
 // rt_state.hpp: its state and interface; rt_hot.hpp: the inline hot path (chain cache,
-// hooks); rt_registry.hpp and rt_validation.hpp: the cold half (class registry, report
-// building, validation of new chains). The cold half is inline here unless the program
+// hooks); the cold half: rt_sites.hpp (report sites), rt_registry.hpp (tables, class
+// registry, report building), rt_validation.hpp (validation of new chains), rt_misuse.hpp
+// (releases, misuse reports, hooks for tests). The cold half is inline here unless the program
 // compiles it once (LOCKORDER_SEPARATE_VALIDATOR=1: lockorder's CMake target does, or
 // one .cpp of the program includes <lockorder/validator.ipp>; docs/cmake.md).
 // Internal: not a stable interface.
@@ -12,5 +13,5 @@
 #include <lockorder/detail/rt_hot.hpp>
 
 #if !LOCKORDER_SEPARATE_VALIDATOR
-#  include <lockorder/detail/rt_validation.hpp>
+#  include <lockorder/detail/rt_misuse.hpp>
 #endif
