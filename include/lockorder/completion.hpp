@@ -114,6 +114,13 @@ class completion : public impl::waitable<C> {
     cv_.notify_all();
   }
 
+  /// A completion is never held; what a thread can be in is its signalling section
+  /// (signalling(), or a lockorder::thread's body for its exit). assert_held() reports
+  /// assertion_failed unless this thread is inside one of this completion's sections;
+  /// assert_not_held() reports it if it is. No-ops with LOCKORDER_RUNTIME=0.
+  void assert_held(call_site site = {}) const { check_section(true, site); }
+  void assert_not_held(call_site site = {}) const { check_section(false, site); }
+
   /// Makes the completion not done again, for reuse.
   void reinit() {
     std::lock_guard l(m_);
@@ -134,6 +141,17 @@ class completion : public impl::waitable<C> {
   }
 
  private:
+  void check_section(bool want, call_site site) const {
+#if LOCKORDER_RUNTIME
+    namespace rt = impl::rt;
+    // The section's entry names the waitable base, as signalling_section records it.
+    const auto* base = static_cast<const impl::waitable<C>*>(this);
+    rt::assert_held(const_cast<rt::lock_state&>(this->state_), base, &rt::class_desc_v<C>, want,
+                    site);
+#else
+    (void)want, (void)site;
+#endif
+  }
   template <class W> friend class signalling_section;
   void consume() {  // m_ held: one complete() lets one waiter through; complete_all() all
     if (done_ != UINT_MAX) --done_;

@@ -78,3 +78,32 @@ TEST_CASE("assert_held: a shared_mutex held in either mode is held") {
   rw.assert_held();
   CHECK(c.count(lockorder::report_kind::assertion_failed) == 1);
 }
+
+LOCKORDER_CLASS(as_done);
+LOCKORDER_CLASS(as_reclaim);
+
+TEST_CASE("assert_held on a completion: inside its signalling section") {
+  report_collector c;
+  lockorder::completion<as_done> done;
+  {
+    auto section = done.signalling();
+    done.assert_held();  // inside: held in the only sense a completion has
+  }
+  done.assert_not_held();
+  CHECK(c.size() == 0);
+  done.assert_held();
+  CHECK(c.count(lockorder::report_kind::assertion_failed) == 1);
+}
+
+TEST_CASE("assert_held on an annotation: held around its region") {
+  report_collector c;
+  lockorder::annotation<as_reclaim> reclaim;
+  {
+    lockorder::notifier_section s(reclaim);
+    reclaim.assert_held();
+  }
+  reclaim.assert_not_held();
+  CHECK(c.size() == 0);
+  reclaim.assert_held();
+  CHECK(c.count(lockorder::report_kind::assertion_failed) == 1);
+}
