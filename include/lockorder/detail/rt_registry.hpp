@@ -356,7 +356,11 @@ LOCKORDER_COLD report base_report(const validator_state& v, const thread_state& 
 LOCKORDER_COLD std::uint32_t add_class_locked(validator_state& v, std::string_view name, level_t level,
                                       bool ranked, std::uint32_t base, std::uint32_t subclass,
                                       std::uint32_t family = 0) {
-  if (v.classes + 1 >= LOCKORDER_MAX_CLASSES) return 0;
+  if (v.classes + 2 >= LOCKORDER_MAX_CLASSES) {  // slot 0 and unrecorded_class are reserved
+    std::snprintf(v.cls[unrecorded_class].name, sizeof v.cls[unrecorded_class].name,
+                  "(not recorded: class table full)");
+    return 0;
+  }
   const std::uint32_t node = v.graph.add_node();
   if (!node) return 0;
   const std::uint32_t id = ++v.classes;
@@ -472,10 +476,9 @@ LOCKORDER_COLD void make_own_class(lock_state& s, const char* name, const class_
 }
 
 LOCKORDER_COLD std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, unsigned sub) {
-  if (sub >= LOCKORDER_MAX_SUBCLASSES || cls == 0) return cls;
+  if (sub >= LOCKORDER_MAX_SUBCLASSES || cls == 0 || cls == unrecorded_class) return cls;
   std::atomic_ref<std::uint32_t> slot(v.cls[cls].subs[sub]);
-  if (std::uint32_t id = slot.load(std::memory_order_acquire))
-    return id == unrecorded_class ? 0 : id;
+  if (std::uint32_t id = slot.load(std::memory_order_acquire)) return id;
   thread_state& t = tls;
   if (t.in_tables) return cls;  // a signal handler: the base class this once
   tables_lock lock(t);
@@ -486,9 +489,10 @@ LOCKORDER_COLD std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, 
     id = add_class_locked(v, name, v.cls[cls].level, v.cls[cls].ranked, cls, sub);
     // Full table: not recorded (class 0, not checked), rather than checked as the base
     // class, which would make every nesting a recursive_lock.
-    slot.store(id ? id : unrecorded_class, std::memory_order_release);
+    if (!id) id = unrecorded_class;
+    slot.store(id, std::memory_order_release);
   }
-  return id == unrecorded_class ? 0 : id;
+  return id;
 }
 
 // ---- reports --------------------------------------------------------------------------

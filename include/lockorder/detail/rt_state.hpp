@@ -217,15 +217,15 @@ inline std::uint32_t static_class(const class_desc& n) noexcept {
 std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bool numbered,
                                  level_t level, bool ranked) noexcept;
 
-// lock_state::own_class of a lock whose own class the full class table did not take (and
-// a subclass slot's, likewise): not recorded, so not checked (class 0), rather than
-// checked as its family's class.
-inline constexpr std::uint32_t unrecorded_class = 0xffffffffu;
+// The class of a lock whose own class (or nesting subclass) the full class table did not
+// take: a reserved slot, never registered, that validation skips like class 0. So such a
+// lock is not checked, rather than checked as its family's or base class (which made two
+// of them a recursive_lock), and class_of() stays as cheap as it was.
+inline constexpr std::uint32_t unrecorded_class = LOCKORDER_MAX_CLASSES - 1;
 
 /// Id of the class a lock of static class `n` belongs to: its own, or n's.
 inline std::uint32_t class_of(const lock_state& s, const class_desc& n) noexcept {
-  if (s.own_class) return s.own_class != unrecorded_class ? s.own_class : 0;
-  return static_class(n);
+  return s.own_class ? s.own_class : static_class(n);
 }
 
 /// Gives a lock its own class: n's level under its own name (numbered if none given).

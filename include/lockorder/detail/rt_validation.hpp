@@ -198,7 +198,7 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
     const class_entry& hc = v.cls[h.cls];
     // A level break is reported, not learned; class 0 (not registered: the class table
     // was full) is no node of the graph.
-    if (h.cls == e.cls || !h.cls || level_broken(hc)) return true;
+    if (h.cls == e.cls || !h.cls || h.cls == unrecorded_class || level_broken(hc)) return true;
     const bool h_reader = (h.mode & mode_kind_mask) == mode_recursive_read;
     const std::uint32_t from = reverse ? e.cls : h.cls, to = reverse ? h.cls : e.cls;
     std::size_t path_len = 0;
@@ -391,7 +391,8 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
 // A chain key this thread has not cached: look in the global set, else validate. A
 // report thrown (throw mode) gives the reserved slot back: nothing was pushed.
 [[gnu::noinline]] LOCKORDER_COLD void check_chain(thread_state& t, held_entry& e) {
-  if (!e.cls || t.busy || !learning.load(std::memory_order_relaxed)) return;
+  if (!e.cls || e.cls == unrecorded_class || t.busy || !learning.load(std::memory_order_relaxed))
+    return;
   switch (chain_known(t, e.key)) {
     case chain_state::known:
       return;
