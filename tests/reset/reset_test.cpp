@@ -106,19 +106,30 @@ TEST_CASE("declared orders survive a reset") {
   REQUIRE(lockorder::reset_validator());
 }
 
-TEST_CASE("a reset while another thread holds a lock is refused and reported") {
-  report_collector c;
-  ab();
+// Another thread holding `a` until let_go().
+struct holder {
   std::atomic<bool> holding{false}, release{false};
-  std::thread t([&] {
+  std::thread t{[this] {
     std::lock_guard x(a);
     holding = true;
     while (!release) std::this_thread::yield();
-  });
-  while (!holding) std::this_thread::yield();
+  }};
+  holder() {
+    while (!holding) std::this_thread::yield();
+  }
+  void let_go() {
+    release = true;
+    if (t.joinable()) t.join();
+  }
+  ~holder() { let_go(); }
+};
+
+TEST_CASE("a reset while another thread holds a lock is refused and reported") {
+  report_collector c;
+  ab();
+  holder h;  // another thread holds a
   CHECK_FALSE(lockorder::reset_validator());
-  release = true;
-  t.join();
+  h.let_go();
   REQUIRE(c.count(report_kind::assertion_failed) == 1);
   CHECK(c.first(report_kind::assertion_failed).message.find("nothing was reset") !=
         std::string::npos);
@@ -131,19 +142,12 @@ TEST_CASE("after fork(), the child's validator knows only the child's thread") {
   // A thread of the parent holds a lock when it forks; the child has no such thread, so
   // its reset must not be refused in that thread's name (nor walk its dead state).
   report_collector c;
-  std::atomic<bool> holding{false}, release{false};
-  std::thread t([&] {
-    std::lock_guard x(a);
-    holding = true;
-    while (!release) std::this_thread::yield();
-  });
-  while (!holding) std::this_thread::yield();
+  holder h;  // another thread holds a
   const pid_t pid = fork();
   if (pid == 0) _exit(lockorder::reset_validator() ? 0 : 1);
   int status = 0;
   waitpid(pid, &status, 0);
-  release = true;
-  t.join();
+  h.let_go();
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   REQUIRE(lockorder::reset_validator());

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <lockorder/config.hpp>
-#include <lockorder/detail/symbolize.hpp>
+#include <lockorder/detail/symbolize.hpp>  // and LOCKORDER_COLD's default
 #include <lockorder/report.hpp>
 
 #include <optional>
@@ -14,10 +14,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#ifndef LOCKORDER_COLD
-#  define LOCKORDER_COLD inline
-#endif
 
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
