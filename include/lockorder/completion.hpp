@@ -36,6 +36,9 @@ class waitable {
   waitable() = default;
 #if LOCKORDER_RUNTIME
   explicit waitable(own_class_t own) { rt::make_own_class(state_, own.name, rt::class_desc_v<C>); }
+  ~waitable() {
+    if (state_.own_class) rt::drop_own_class(state_);  // reclaimed (docs/runtime.md)
+  }
 #else
   explicit waitable(own_class_t) {}
 #endif

@@ -76,6 +76,9 @@ struct dependency {
   std::string thread;     ///< the thread that first showed it
   bool declared = false;  ///< declared with after<> (first_seen: the class definition)
   std::string rationale;  ///< the declared reason for this order
+  /// Kept from a path from -> X -> to when X, an own class, was reclaimed with its lock:
+  /// first_seen is where `to` was taken under X, from_acquired_at where `from` was taken.
+  bool through_reclaimed = false;
 };
 
 struct report {

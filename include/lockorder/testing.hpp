@@ -38,17 +38,26 @@ inline bool reset_validator(std::source_location site = std::source_location::cu
 /// What the run-time validator could not keep when a table was full
 /// (docs/runtime.md#table-sizes): dependencies not recorded (the edge table was full;
 /// each was still checked against the recorded ones), and validations of lock sequences
-/// the full chain set could not cache (each one validated again, the slow way). Zero
-/// while no table is full, and with LOCKORDER_RUNTIME=0.
+/// the full chain set could not cache (each one validated again, the slow way); both zero
+/// while no table is full. And how its tables are used: own classes reclaimed with their
+/// last lock (docs/runtime.md#reclaimed-classes), flushes of the chain caches that let
+/// their ids be used again, classes and dependencies recorded now. All zero with
+/// LOCKORDER_RUNTIME=0.
 struct validator_counters {
   std::uint64_t dependencies_not_recorded = 0;
   std::uint64_t uncached_validations = 0;
+  std::uint64_t classes_reclaimed = 0;
+  std::uint64_t cache_flushes = 0;
+  std::uint64_t classes = 0;
+  std::uint64_t dependencies = 0;
 };
 
 inline validator_counters validator_counters_now() {
   validator_counters c;
 #if LOCKORDER_RUNTIME
-  detail::rt::read_counters(c.dependencies_not_recorded, c.uncached_validations);
+  std::uint64_t n[6] = {};
+  detail::rt::read_counters(n);
+  c = {n[0], n[1], n[2], n[3], n[4], n[5]};
 #endif
   return c;
 }

@@ -105,18 +105,25 @@ int main(int argc, char** argv) {
   for (auto& row : p.counter)
     for (long c : row) counted += c;
 
-  // Phase 2: concurrent first-time insertions; each must be in the graph afterwards.
+  // Phase 2: concurrent first-time insertions; each must be in the graph afterwards. The
+  // locks stay alive until the graph is read (an own class is reclaimed with its lock).
   threads.clear();
+  using own_lock = std::unique_ptr<lockorder::mutex<st_l0>>;
+  std::vector<std::vector<own_lock>> kept(static_cast<std::size_t>(nthreads));
   for (int t = 0; t < nthreads; ++t) {
-    threads.emplace_back([t] {
+    threads.emplace_back([t, &mine = kept[static_cast<std::size_t>(t)]] {
       for (int i = 0; i < new_edges_per_thread; ++i) {
         const std::string base = "new_" + std::to_string(t) + "_" + std::to_string(i);
         auto first = std::make_unique<lockorder::mutex<st_l0>>(
             lockorder::own_class_t{(base + "_first").c_str()});
         auto second = std::make_unique<lockorder::mutex<st_l0>>(
             lockorder::own_class_t{(base + "_second").c_str()});
-        std::lock_guard g1(*first);
-        std::lock_guard g2(*second);
+        {
+          std::lock_guard g1(*first);
+          std::lock_guard g2(*second);
+        }
+        mine.push_back(std::move(first));
+        mine.push_back(std::move(second));
       }
     });
   }

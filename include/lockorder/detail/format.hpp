@@ -172,6 +172,9 @@ inline void append_dependency(std::string& out, const dependency& d, std::size_t
              (in_section ? "the section of " + d.from.class_name + " was opened"
                          : d.from.class_name + " was taken") +
              " at " + describe_site(d.from_acquired_at) + "\n";
+    if (d.through_reclaimed)
+      out += "       (learned through a lock between them whose own class was reclaimed when "
+             "it was destroyed: the order it proved is kept)\n";
   }
   append_stack(out, d.first_seen, "         ");
 }

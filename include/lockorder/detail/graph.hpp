@@ -11,6 +11,8 @@
 // graph is a DAG, an edge that agrees with the current order is O(1); otherwise the
 // search is bounded by the nodes between the two ranks. Once a harmless reader-only
 // cycle exists no order can be kept, and every new edge pays one strong-path search.
+// Nodes and edges can be removed (remove_edge, isolate_node: O(degree), for classes that
+// are reclaimed); removing never breaks the order, and a freed edge slot is reused.
 // Internal: not a stable interface. Tested against a naive model in tests/unit.
 #pragma once
 
@@ -24,6 +26,21 @@ namespace lockorder::detail {
 inline constexpr std::uint8_t edge_nn = 1, edge_nr = 2, edge_rn = 4, edge_rr = 8;
 constexpr std::uint8_t edge_kind(bool from_reader, bool to_reader) {
   return static_cast<std::uint8_t>(1u << (from_reader * 2 + to_reader));
+}
+
+/// Empties slot i of a linear-probing table of `size` (a power of two; 0 = empty) by
+/// shifting back the entries the hole would cut off from their home slot (`home(entry)`).
+template <class T, class Home>
+void probe_erase(T* table, std::size_t size, std::size_t i, Home home) {
+  for (std::size_t j = (i + 1) & (size - 1); table[j] != T{}; j = (j + 1) & (size - 1)) {
+    const std::size_t h = home(table[j]);
+    // Move table[j] into the hole unless its home lies cyclically in (i, j].
+    if (i <= j ? (h <= i || h > j) : (h <= i && h > j)) {
+      table[i] = table[j];
+      i = j;
+    }
+  }
+  table[i] = T{};
 }
 
 template <std::size_t MaxNodes, std::size_t MaxEdges>
@@ -41,7 +58,8 @@ class dep_graph {
   struct edge {
     std::uint32_t from, to;
     std::uint32_t next_out, next_in;  // index + 1 of the next edge, 0 = end
-    std::uint8_t kinds;
+    std::uint32_t prev_out, prev_in;  // index + 1 of the previous edge, 0 = first
+    std::uint8_t kinds;               // 0: a free slot (next_out links the free list)
   };
 
   /// Adds a node; returns its id, or 0 when MaxNodes is reached.
@@ -53,13 +71,42 @@ class dep_graph {
     return n;
   }
   [[nodiscard]] std::uint32_t node_count() const { return nodes_; }
+  /// Edge slots ever used (indices 0..edge_count()-1); a free one has kinds == 0.
   [[nodiscard]] std::uint32_t edge_count() const { return edges_; }
+  [[nodiscard]] std::uint32_t live_edges() const { return edges_ - freed_; }
   [[nodiscard]] const edge& edge_at(std::uint32_t index) const { return edge_[index]; }
+  /// First outgoing / incoming edge of n (index + 1, 0 = none); follow next_out / next_in.
+  [[nodiscard]] std::uint32_t first_out(std::uint32_t n) const { return out_[n]; }
+  [[nodiscard]] std::uint32_t first_in(std::uint32_t n) const { return in_[n]; }
+
+  /// Removes an edge: O(1) plus the hash table's probe.
+  void remove_edge(std::uint32_t index) {
+    edge& e = edge_[index];
+    if (e.kinds == 0) return;
+    (e.prev_out ? edge_[e.prev_out - 1].next_out : out_[e.from]) = e.next_out;
+    if (e.next_out) edge_[e.next_out - 1].prev_out = e.prev_out;
+    (e.prev_in ? edge_[e.prev_in - 1].next_in : in_[e.to]) = e.next_in;
+    if (e.next_in) edge_[e.next_in - 1].prev_in = e.prev_in;
+    std::size_t i = hash(key_of(e.from, e.to));
+    while (table_[i] != index + 1) i = (i + 1) & (hash_size - 1);
+    probe_erase(table_, hash_size, i, [this](std::uint32_t slot) {
+      return hash(key_of(edge_[slot - 1].from, edge_[slot - 1].to));
+    });
+    e = edge{0, 0, free_, 0, 0, 0, 0};
+    free_ = index + 1;
+    ++freed_;
+  }
+
+  /// Removes every edge into and out of n: O(degree). n keeps its rank: an isolated
+  /// node fits anywhere in the order, so it can be used again as it is.
+  void isolate_node(std::uint32_t n) {
+    while (out_[n]) remove_edge(out_[n] - 1);
+    while (in_[n]) remove_edge(in_[n] - 1);
+  }
 
   /// Index of edge from -> to, or -1.
   [[nodiscard]] std::int64_t find(std::uint32_t from, std::uint32_t to) const {
-    const std::uint64_t key = (std::uint64_t{from} << 32) | to;
-    for (std::size_t h = hash(key);; h = (h + 1) & (hash_size - 1)) {
+    for (std::size_t h = hash(key_of(from, to));; h = (h + 1) & (hash_size - 1)) {
       const std::uint32_t e = table_[h];
       if (e == 0) return -1;
       if (edge_[e - 1].from == from && edge_[e - 1].to == to) return e - 1;
@@ -96,13 +143,20 @@ class dep_graph {
     } else if (strong_path(to, from, kind, path, path_len)) {
       return result::cycle;
     }
-    if (edges_ >= MaxEdges) return result::full;  // nothing added: no new cycle either
+    if (!free_ && edges_ >= MaxEdges) return result::full;  // nothing added: no new cycle
     cyclic_ = cyclic_ || harmless_cycle;
-    index = edges_++;
-    edge_[index] = {from, to, out_[from], in_[to], kind};
+    if (free_) {
+      index = free_ - 1;
+      free_ = edge_[index].next_out;
+      --freed_;
+    } else {
+      index = edges_++;
+    }
+    edge_[index] = {from, to, out_[from], in_[to], 0, 0, kind};
+    if (out_[from]) edge_[out_[from] - 1].prev_out = index + 1;
+    if (in_[to]) edge_[in_[to] - 1].prev_in = index + 1;
     out_[from] = in_[to] = index + 1;
-    const std::uint64_t key = (std::uint64_t{from} << 32) | to;
-    std::size_t h = hash(key);
+    std::size_t h = hash(key_of(from, to));
     while (table_[h] != 0) h = (h + 1) & (hash_size - 1);
     table_[h] = index + 1;
     return result::added;
@@ -156,6 +210,9 @@ class dep_graph {
   }
 
  private:
+  static std::uint64_t key_of(std::uint32_t from, std::uint32_t to) {
+    return (std::uint64_t{from} << 32) | to;
+  }
   static std::size_t hash(std::uint64_t k) {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
@@ -223,6 +280,7 @@ class dep_graph {
   // No member initializers: the graph lives in zeroed storage (calloc or value-init),
   // so its megabytes are not touched until used. Zero is the empty graph.
   std::uint32_t nodes_, edges_, epoch_;
+  std::uint32_t free_, freed_;  // free edge slots: list head (index + 1), count
   bool cyclic_;  // a harmless (reader-only) cycle exists: the rank order is not kept
   std::uint32_t rank_[MaxNodes], out_[MaxNodes], in_[MaxNodes];
   std::uint32_t seen_n_[MaxNodes], seen_r_[MaxNodes];

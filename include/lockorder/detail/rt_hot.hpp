@@ -31,7 +31,7 @@ bool release_slow(lock_state& s, const void* instance, class_getter cls,
                   std::source_location loc, bool shared);
 // And, for testing.hpp:
 bool reset_validator(const std::source_location& loc);
-void read_counters(std::uint64_t& dependencies_lost, std::uint64_t& uncached) noexcept;
+void read_counters(std::uint64_t* out) noexcept;  // validator_counters' fields, in order
 void stale_report(std::uint32_t used, std::uint32_t innermost, const std::source_location& loc);
 
 inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
@@ -200,10 +200,16 @@ inline bool release(lock_state& s, const void* instance, class_getter cls,
   return release_slow(s, instance, cls, loc, Shared);
 }
 
+// An own class is reclaimed with its lock, unless the lock dies held (another thread
+// may have it on its held stack: the class stays).
 inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
   const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
-  if (!owner && !readers) return;
+  if (!owner && !readers) {
+    if (s.own_class) [[unlikely]]
+      drop_own_class(s);
+    return;
+  }
   // Set by the holder's first acquisition, which came before it marked the lock held.
   if (const destroy_report_fn report = destroy_report.load(std::memory_order_acquire))
     report(s, instance, cls, owner, readers);

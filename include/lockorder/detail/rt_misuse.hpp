@@ -5,7 +5,7 @@
 // interface. Compiled like rt_registry.hpp.
 #pragma once
 
-#include <lockorder/detail/rt_validation.hpp>
+#include <lockorder/detail/rt_reclaim.hpp>
 
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
@@ -221,9 +221,7 @@ LOCKORDER_COLD bool reset_validator(const std::source_location& loc) {
       std::memcpy(names, v->thread_names, sizeof names);  // threads keep their names
       std::memset(static_cast<void*>(v), 0, sizeof *v);
       std::memcpy(v->thread_names, names, sizeof names);
-      for (std::size_t i = 0; i < LOCKORDER_MAX_CHAINS; ++i)
-        chain_slot(i).store(0, std::memory_order_relaxed);
-      chain_count.store(0, std::memory_order_relaxed);
+      clear_chain_set();
       learning.store(true, std::memory_order_relaxed);
       for (thread_state* th = thread_list; th; th = th->next_thread) {
         std::memset(th->cache, 0, sizeof th->cache);
@@ -243,24 +241,26 @@ LOCKORDER_COLD bool reset_validator(const std::source_location& loc) {
   return false;
 }
 
-LOCKORDER_COLD void read_counters(std::uint64_t& dependencies_lost,
-                                  std::uint64_t& uncached) noexcept {
-  dependencies_lost = uncached = 0;
+LOCKORDER_COLD void read_counters(std::uint64_t* out) noexcept {
   thread_state& t = tls;
   validator_state* v = state();
   if (!v || t.in_tables) return;
   tables_lock lock(t);
-  dependencies_lost = v->edges_lost;
-  uncached = v->uncached_validations;
+  out[0] = v->edges_lost;
+  out[1] = v->uncached_validations;
+  out[2] = v->reclaimed;
+  out[3] = v->flushes;
+  std::uint64_t reclaimed = 0;  // slots free (or retired), not in use
+  for (std::uint32_t i = 1; i <= v->classes; ++i) reclaimed += v->cls[i].dead;
+  out[4] = v->classes - reclaimed;
+  out[5] = v->graph.live_edges();
 }
 
 LOCKORDER_COLD void reset_tables() noexcept {
   big_lock.lock();
   if (validator_state* v = state())
     std::memset(static_cast<void*>(v), 0, sizeof *v);  // zero is the empty state (calloc)
-  for (std::size_t i = 0; i < LOCKORDER_MAX_CHAINS; ++i)
-    chain_slot(i).store(0, std::memory_order_relaxed);
-  chain_count.store(0, std::memory_order_relaxed);
+  clear_chain_set();
   learning.store(true, std::memory_order_relaxed);
   big_lock.unlock();
 }

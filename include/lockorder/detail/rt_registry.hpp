@@ -41,6 +41,30 @@ struct class_entry {
   std::uint32_t subclass;
   std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
   std::atomic<std::uint32_t>* publish;  // a static class's cached id (reset_validator())
+  const void* owner;        // an own class: the lock or wait object it belongs to
+  std::uint32_t id;         // the id in use (the slot's index and generation)
+  std::uint32_t next_free;  // reclaimed: the next slot in the free list
+  bool dead;                // reclaimed, not in use again yet (id: the next generation's)
+};
+
+// A class id is its slot's index in the low bits and, above them, how many classes the
+// slot held before (rt_reclaim.hpp): an own class reclaimed with its lock leaves the slot
+// to a new class of another id, so a chain key, a reported pair or a held entry that
+// names the old class never matches the new one. Static classes are generation 0.
+inline constexpr int class_index_bits = std::bit_width(unsigned(LOCKORDER_MAX_CLASSES - 1));
+inline constexpr std::uint32_t class_generation = 1u << class_index_bits;
+constexpr std::uint32_t class_index(std::uint32_t id) noexcept {
+  return id & (class_generation - 1);
+}
+static_assert(class_index(unrecorded_class) == unrecorded_class);
+
+/// The class entries, indexed by class id (of any generation: its slot).
+struct class_table {
+  class_entry entries[LOCKORDER_MAX_CLASSES];
+  class_entry& operator[](std::uint32_t id) noexcept { return entries[class_index(id)]; }
+  const class_entry& operator[](std::uint32_t id) const noexcept {
+    return entries[class_index(id)];
+  }
 };
 
 struct edge_site {
@@ -48,19 +72,20 @@ struct edge_site {
   std::source_location from_loc;  // acquisition of `from`, in the same thread
   void *pc, *ret;
   void *from_pc, *from_ret;
-  std::uint32_t frames_at, frames_n;            // into the frame pool: `to`'s stack
-  std::uint32_t from_frames_at, from_frames_n;  // and `from`'s
+  std::uint32_t frames_n, from_frames_n;  // `to`'s and `from`'s stacks: edge_frames()
   std::uint32_t tid;
   lock_op how;  // complete: `from` is a completion signalled at `loc` while `to` was held
   const char* why;  // declared with after<>: its rationale (static storage); loc: the class
   std::uint32_t chains;  // validated held-class sequences that contained this dependency
+  bool through_reclaimed;  // kept from a path A -> X -> B when X was reclaimed (A -> B)
 };
 
 inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
-// Room for every edge's two stacks (`to` and `from`). Zeroed virtual memory: only the
-// pages edges use are ever touched.
-inline constexpr std::size_t frame_pool_size =
-    std::size_t{LOCKORDER_MAX_EDGES} * (frames_per_edge + held_frames);
+// Every edge's two stacks (`to` and `from`), at a place of its own (edge_frames()): an
+// edge slot freed by a reclaimed class and used again gets its room back. Zeroed
+// virtual memory: only the pages edges use are ever touched.
+inline constexpr std::size_t frames_per_slot = frames_per_edge + held_frames;
+inline constexpr std::size_t frame_pool_size = std::size_t{LOCKORDER_MAX_EDGES} * frames_per_slot;
 inline constexpr std::size_t max_threads_named = 1024;
 inline constexpr std::size_t reported_size = 8192;  // (kind, class, class) already reported
 inline constexpr std::size_t named_size = 4096;     // lock instances given a display name
@@ -68,15 +93,24 @@ inline constexpr std::size_t named_size = 4096;     // lock instances given a di
 // All of it is trivially constructible and lives in zeroed memory (calloc): its pages
 // are touched only as the tables fill.
 struct validator_state {
-  std::uint32_t classes;  // registered, ids 1..classes
-  class_entry cls[LOCKORDER_MAX_CLASSES];
+  std::uint32_t classes;  // slots used, 1..classes
+  class_table cls;
   dep_graph<LOCKORDER_MAX_CLASSES, LOCKORDER_MAX_EDGES> graph;
   edge_site sites[LOCKORDER_MAX_EDGES];
   void* frames[frame_pool_size];
-  std::uint32_t frames_used;
   char thread_names[max_threads_named][16];
-  std::uint64_t reported[reported_size];
+  // (kind, class, class) already reported, with the classes it names (0: none), so that
+  // a reclaimed class's pairs can be dropped (reclaim.hpp).
+  struct reported_pair {
+    std::uint64_t key;
+    std::uint32_t a, b;
+    bool operator==(const reported_pair&) const = default;
+  } reported[reported_size];
   std::uint32_t reported_n;
+  // Reclaimed own classes (rt_reclaim.hpp): the free slots' list, counters.
+  std::uint32_t free_slots, free_n;
+  std::uint64_t reclaimed, reclaimed_since_flush, flushes;
+  std::uint64_t numbered;  // own classes named name#N so far
   bool said_full[8];  // limit_reached already said, per table
   std::uint64_t edges_lost;            // new dependencies the full edge table did not take
   std::uint64_t uncached_validations;  // validations of chains the full cache did not take
@@ -99,6 +133,14 @@ static_assert(std::is_aggregate_v<validator_state> &&
               std::is_trivially_destructible_v<validator_state>);
 
 // ---- basics -----------------------------------------------------------------------------
+
+/// Edge `index`'s frames: `to`'s stack (frames_per_edge), then `from`'s (held_frames).
+inline void* const* edge_frames(const validator_state& v, std::uint32_t index) noexcept {
+  return v.frames + std::size_t{index} * frames_per_slot;
+}
+inline void* const* edge_from_frames(const validator_state& v, std::uint32_t index) noexcept {
+  return edge_frames(v, index) + frames_per_edge;
+}
 
 LOCKORDER_COLD void export_at_exit() noexcept;
 
@@ -201,17 +243,22 @@ LOCKORDER_COLD std::string thread_label(const validator_state& v, std::uint32_t 
   return std::string(name[0] ? name : "thread") + "/" + std::to_string(tid);
 }
 
-// Under big_lock. True the first time (kind, a, b) is seen: report it then only.
+// Under big_lock. True the first time (kind, a, b) is seen: report it then only. For the
+// kinds about classes, a and b (recursive_lock: a) are class ids, kept with the key.
 LOCKORDER_COLD bool first_report(validator_state& v, report_kind kind, std::uint64_t a,
                          std::uint64_t b) noexcept {
   std::uint64_t key = (std::uint64_t(kind) << 58) ^ (a << 29) ^ b ^ 0x5bd1e995ULL;
   key = chain_mix(key, 0, 0);
   std::size_t i = key & (reported_size - 1);
   for (std::size_t n = 0; n < reported_size; ++n, i = (i + 1) & (reported_size - 1)) {
-    if (v.reported[i] == key) return false;
-    if (v.reported[i] == 0) {
+    if (v.reported[i].key == key) return false;
+    if (v.reported[i].key == 0) {
       if (v.reported_n + 1 >= reported_size) return true;  // full: can only repeat, never lose
-      v.reported[i] = key;
+      const bool pair = kind == report_kind::circular_dependency ||
+                        kind == report_kind::order_violation;
+      const bool one = kind == report_kind::recursive_lock;
+      v.reported[i] = {key, pair || one ? static_cast<std::uint32_t>(a) : 0u,
+                       pair ? static_cast<std::uint32_t>(b) : 0u};
       ++v.reported_n;
       return true;
     }
@@ -237,10 +284,11 @@ LOCKORDER_COLD void snapshot(lock_graph& out) {
     tables_lock lock(t);
     for (std::uint32_t id = 1; id <= v->classes; ++id) {
       const class_entry& c = v->cls[id];
-      out.classes.push_back({c.name, c.ranked, c.level, c.completion});
+      if (!c.dead && c.name[0]) out.classes.push_back({c.name, c.ranked, c.level, c.completion});
     }
     for (std::uint32_t i = 0; i < v->graph.edge_count(); ++i) {
       const auto& e = v->graph.edge_at(i);
+      if (!e.kinds) continue;  // a free slot
       const edge_site& s = v->sites[i];
       graph_edge g;
       g.from = v->cls[e.from].name;
@@ -248,7 +296,7 @@ LOCKORDER_COLD void snapshot(lock_graph& out) {
       g.kinds = e.kinds;
       g.declared = s.why != nullptr;
       if (s.why) g.rationale = s.why;
-      g.first_seen = make_site(s.loc, s.pc, s.ret, v->frames + s.frames_at, s.frames_n);
+      g.first_seen = make_site(s.loc, s.pc, s.ret, edge_frames(*v, i), s.frames_n);
       g.thread = s.tid ? thread_label(*v, s.tid) : std::string();
       g.run = out.runs.back();
       g.chains = s.chains ? s.chains : 1;
@@ -352,18 +400,29 @@ LOCKORDER_COLD report base_report(const validator_state& v, const thread_state& 
 
 // ---- the class registry -----------------------------------------------------------------
 
+// rt_reclaim.hpp:
+LOCKORDER_COLD std::uint32_t reuse_class_slot(validator_state& v) noexcept;
+LOCKORDER_COLD bool flush_chain_set(validator_state& v) noexcept;
+
 // Under big_lock. 0 when the table is full (said once by the caller's limit report).
+// A new id, else one a reclaimed own class left (rt_reclaim.hpp).
 LOCKORDER_COLD std::uint32_t add_class_locked(validator_state& v, std::string_view name, level_t level,
                                       bool ranked, std::uint32_t base, std::uint32_t subclass,
                                       std::uint32_t family = 0) {
-  if (v.classes + 2 >= LOCKORDER_MAX_CLASSES) {  // slot 0 and unrecorded_class are reserved
+  std::uint32_t id = 0;
+  if (v.free_slots) {
+    id = reuse_class_slot(v);
+  } else if (v.classes + 2 < LOCKORDER_MAX_CLASSES) {  // 0 and unrecorded_class: reserved
+    if (v.graph.add_node()) {
+      id = ++v.classes;
+      v.cls[id].id = id;
+    }
+  }
+  if (!id) {
     std::snprintf(v.cls[unrecorded_class].name, sizeof v.cls[unrecorded_class].name,
                   "(not recorded: class table full)");
     return 0;
   }
-  const std::uint32_t node = v.graph.add_node();
-  if (!node) return 0;
-  const std::uint32_t id = ++v.classes;
   class_entry& c = v.cls[id];
   std::snprintf(c.name, sizeof c.name, "%.*s", static_cast<int>(name.size()), name.data());
   c.level = level;
@@ -374,13 +433,13 @@ LOCKORDER_COLD std::uint32_t add_class_locked(validator_state& v, std::string_vi
   return id;
 }
 
-LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what,
-                              std::vector<report>& out, std::string_view lost = {});
+LOCKORDER_COLD void say_limit(validator_state& v, int table, std::vector<report>& out,
+                              std::string_view lost = {}, std::string_view lost_to = {}) noexcept;
 LOCKORDER_COLD void deliver_all(std::vector<report>& reports, bool may_throw);
 
 LOCKORDER_COLD std::uint32_t register_class(std::string_view name, bool numbered, level_t level,
                                     bool ranked, std::atomic<std::uint32_t>* publish,
-                                    std::uint32_t family) noexcept {
+                                    std::uint32_t family, const void* owner = nullptr) noexcept {
   validator_state* v = state();
   thread_state& t = tls;
   if (!v || t.in_tables) return 0;  // a signal handler: class 0 now, registered next time
@@ -392,23 +451,17 @@ LOCKORDER_COLD std::uint32_t register_class(std::string_view name, bool numbered
     if (!id) {
       char buf[64];
       if (numbered) {
-        std::snprintf(buf, sizeof buf, "%.*s#%u", static_cast<int>(name.size()), name.data(),
-                      v->classes + 1);
+        std::snprintf(buf, sizeof buf, "%.*s#%llu", static_cast<int>(name.size()), name.data(),
+                      static_cast<unsigned long long>(++v->numbered));
         name = buf;
       }
       id = add_class_locked(*v, name, level, ranked, 0, 0, family);
-#if LOCKORDER_EXCEPTIONS
-      if (!id) try {
-          say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports, name);
-        } catch (...) {
-        }
-#else
-      if (!id) say_limit(*v, 0, "LOCKORDER_MAX_CLASSES", reports, name);
-#endif
+      if (!id) say_limit(*v, 0, reports, name);
       if (publish && id) {
         v->cls[id].publish = publish;
         publish->store(id, std::memory_order_release);
       }
+      if (id) v->cls[id].owner = owner;
     }
   }
   deliver_all(reports, false);
@@ -421,8 +474,9 @@ LOCKORDER_COLD std::uint32_t register_static_class(std::atomic<std::uint32_t>& i
 }
 
 LOCKORDER_COLD std::uint32_t register_own_class(std::uint32_t family, std::string_view name,
-                                        bool numbered, level_t level, bool ranked) noexcept {
-  return register_class(name, numbered, level, ranked, nullptr, family);
+                                        bool numbered, level_t level, bool ranked,
+                                        const void* owner) noexcept {
+  return register_class(name, numbered, level, ranked, nullptr, family, owner);
 }
 
 // A declared order (after<>) as an edge of the graph, with its reason and the class
@@ -437,8 +491,9 @@ LOCKORDER_COLD void declare_order(std::uint32_t before, std::uint32_t after, std
   std::size_t path_len = 0;
   std::uint32_t index = 0;
   using res_t = decltype(v->graph)::result;
-  if (v->graph.add_edge(before, after, edge_nn, v->path, path_len, index) == res_t::added) {
+  if (v->graph.add_edge(class_index(before), class_index(after), edge_nn, v->path, path_len, index) == res_t::added) {
     edge_site& s = v->sites[index];
+    s = {};  // the slot may have been a reclaimed class's edge
     s.loc = where;
     s.from_loc = where;
     s.how = lock_op::acquire;
@@ -470,8 +525,8 @@ inline constinit thread_local const registering_frame* registering = nullptr;
 
 LOCKORDER_COLD void make_own_class(lock_state& s, const char* name, const class_desc& n) noexcept {
   const std::uint32_t family = class_of(s, n);
-  const std::uint32_t id = register_own_class(family, name ? std::string_view(name) : n.name(), !name,
-                                   n.level, n.ranked);
+  const std::uint32_t id = register_own_class(family, name ? std::string_view(name) : n.name(),
+                                              !name, n.level, n.ranked, &s);
   s.own_class = id ? id : unrecorded_class;
 }
 
@@ -499,13 +554,19 @@ LOCKORDER_COLD std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, 
 
 // A full table is said once, with what was lost first; the validator goes on checking
 // everything it recorded (it never stops learning: docs/runtime.md#table-sizes).
-LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what,
-                              std::vector<report>& out, std::string_view lost) {
+// `lost`, `lost_to`: the first class (0), or dependency (1) not recorded. Out of memory
+// building the report: it is lost (said on stderr), the program goes on.
+LOCKORDER_COLD void say_limit(validator_state& v, int table, std::vector<report>& out,
+                              std::string_view lost, std::string_view lost_to) noexcept {
   if (v.said_full[table]) return;
   v.said_full[table] = true;
+#if LOCKORDER_EXCEPTIONS
+  try {
+#endif
   report r;
   r.kind = report_kind::limit_reached;
-  const std::string first(lost);
+  std::string first(lost);
+  if (!lost_to.empty()) (first += " -> ") += lost_to;
   switch (table) {
     case 0:
       r.message = "lockorder: the LOCKORDER_MAX_CLASSES table is full: class " + first +
@@ -525,11 +586,14 @@ LOCKORDER_COLD void say_limit(validator_state& v, int table, const char* what,
                   "lock); nothing is left unchecked, it is only slower. Raise "
                   "LOCKORDER_MAX_CHAINS to cache more.";
       break;
-    default:
-      r.message = std::string("lockorder: the ") + what +
-                  " pool is full; new dependencies are recorded without stacks.";
   }
   out.push_back(std::move(r));
+#if LOCKORDER_EXCEPTIONS
+  } catch (const std::bad_alloc&) {
+    static const char msg[] = "lockorder: out of memory while building a report; report lost\n";
+    std::fwrite(msg, 1, sizeof msg - 1, stderr);
+  }
+#endif
 }
 
 // Without exceptions (LOCKORDER_EXCEPTIONS=0) nothing here throws or catches: an allocation

@@ -215,7 +215,7 @@ inline std::uint32_t static_class(const class_desc& n) noexcept {
   return id ? id : register_static(n);
 }
 std::uint32_t register_own_class(std::uint32_t family, std::string_view name, bool numbered,
-                                 level_t level, bool ranked) noexcept;
+                                 level_t level, bool ranked, const void* owner) noexcept;
 
 // The class of a lock whose own class (or nesting subclass) the full class table did not
 // take: a reserved slot, never registered, that validation skips like class 0. So such a
@@ -230,6 +230,8 @@ inline std::uint32_t class_of(const lock_state& s, const class_desc& n) noexcept
 
 /// Gives a lock its own class: n's level under its own name (numbered if none given).
 void make_own_class(lock_state& s, const char* name, const class_desc& n) noexcept;
+/// Reclaims s's own class (its lock or wait object dies): rt_reclaim.hpp.
+void drop_own_class(lock_state& s) noexcept;
 
 /// Records an acquisition before the thread blocks on it (or after a successful
 /// try-lock). Checks it when its held-class sequence is new. May throw

@@ -16,9 +16,10 @@ LOCKORDER_COLD dependency edge_dependency(const validator_state& v, std::uint32_
   const bool from_r = !(e.kinds & (edge_nn | edge_nr)), to_r = !(e.kinds & (edge_nn | edge_rn));
   d.from = make_lock_info(v, e.from, from_r ? mode_recursive_read : 0, nullptr,
                           make_site(s.from_loc, s.from_pc, s.from_ret,
-                                    v.frames + s.from_frames_at, s.from_frames_n));
+                                    edge_from_frames(v, index), s.from_frames_n));
   d.to = make_lock_info(v, e.to, to_r ? mode_recursive_read : 0, nullptr, {});
-  d.first_seen = make_site(s.loc, s.pc, s.ret, v.frames + s.frames_at, s.frames_n);
+  d.first_seen = make_site(s.loc, s.pc, s.ret, edge_frames(v, index), s.frames_n);
+  d.through_reclaimed = s.through_reclaimed;
   d.to.acquired_at = d.first_seen;
   d.from_acquired_at = d.from.acquired_at;
   d.how = s.how;
@@ -50,18 +51,15 @@ struct stack_capture {
   }
 };
 
-// Under big_lock: copies n frames into the pool; false (and nothing kept) when full.
-LOCKORDER_COLD bool pool_frames(validator_state& v, void* const* frames, std::size_t n,
-                        std::uint32_t& at, std::uint32_t& count) {
-  if (v.frames_used + n > frame_pool_size) {
-    at = count = 0;
-    return false;
-  }
-  std::memcpy(v.frames + v.frames_used, frames, n * sizeof(void*));
-  at = v.frames_used;
-  count = static_cast<std::uint32_t>(n);
-  v.frames_used += static_cast<std::uint32_t>(n);
-  return true;
+// Under big_lock: keeps the stacks of new edge `index` (to's, then from's).
+LOCKORDER_COLD void keep_frames(validator_state& v, std::uint32_t index, void* const* to,
+                                std::size_t to_n, void* const* from, std::size_t from_n) {
+  edge_site& s = v.sites[index];
+  s.frames_n = static_cast<std::uint32_t>(std::min(to_n, frames_per_edge));
+  s.from_frames_n = static_cast<std::uint32_t>(std::min(from_n, held_frames));
+  void** at = v.frames + std::size_t{index} * frames_per_slot;
+  std::memcpy(at, to, s.frames_n * sizeof(void*));
+  std::memcpy(at + frames_per_edge, from, s.from_frames_n * sizeof(void*));
 }
 
 // Under big_lock: checks entry `e` against the thread's held entries and records edges.
@@ -204,12 +202,13 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
     std::size_t path_len = 0;
     std::uint32_t index = 0;
     const auto res = v.graph.add_edge(
-        from, to, reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader), v.path,
+        class_index(from), class_index(to), reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader), v.path,
         path_len, index);
     using res_t = decltype(res);
     if (res == res_t::existed || res == res_t::extended) ++v.sites[index].chains;
     if (res == res_t::added) {
       edge_site& s = v.sites[index];
+      s = {};  // the slot may have been a reclaimed class's edge
       s.chains = 1;
       s.loc = e.loc;
       s.from_loc = h.loc;
@@ -219,10 +218,8 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
       s.from_ret = h.ret;
       s.tid = t.tid;
       s.how = reverse ? lock_op::complete : is_wait ? lock_op::wait : lock_op::acquire;
-      if (!pool_frames(v, stack.frames(), stack.size(frames_per_edge), s.frames_at,
-                       s.frames_n) ||
-          !pool_frames(v, h.frames, h.frame_count(), s.from_frames_at, s.from_frames_n))
-        say_limit(v, 3, "stack frame", out);
+      keep_frames(v, index, stack.frames(), stack.size(frames_per_edge), h.frames,
+                  h.frame_count());
     } else if (res == res_t::cycle) {
       bool all_declared = path_len > 0;
       for (std::size_t k = 0; k < path_len; ++k) all_declared &= v.sites[v.path[k]].why != nullptr;
@@ -234,9 +231,9 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
           rj.from = from;
           rj.to = to;
           rj.kinds = reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader);
-          rj.site = {e.loc, h.loc, e.pc, e.ret, h.pc, h.ret, 0, 0, 0, 0, t.tid,
+          rj.site = {e.loc, h.loc, e.pc, e.ret, h.pc, h.ret, 0, 0, t.tid,
                      reverse ? lock_op::complete : is_wait ? lock_op::wait : lock_op::acquire,
-                     nullptr, 1};
+                     nullptr, 1, false};
         }
         report r = base_report(v, t, kind, n);
         r.has_acquiring = true;
@@ -267,8 +264,7 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
       }
     } else if (res == res_t::full) {  // not recorded; checked against what is
       ++v.edges_lost;
-      say_limit(v, 1, "LOCKORDER_MAX_EDGES", out,
-                std::string(v.cls[from].name) + " -> " + v.cls[to].name);
+      say_limit(v, 1, out, v.cls[from].name, v.cls[to].name);
     }
     return true;
   };
@@ -308,9 +304,11 @@ LOCKORDER_COLD void validate(thread_state& t, held_entry& e) {
       if (learning.load(std::memory_order_relaxed)) {
         bool check_instances = false;
         validate_locked(*v, t, e, stack, reports, check_instances);
-        if (!chain_insert(check_instances ? instance_check_key(e.key) : e.key)) {
+        const std::uint64_t key = check_instances ? instance_check_key(e.key) : e.key;
+        // Full: if it holds keys of reclaimed classes, empty it first (rt_reclaim.hpp).
+        if (!chain_insert(key) && !(flush_chain_set(*v) && chain_insert(key))) {
           ++v->uncached_validations;  // validated again at its next acquisition
-          say_limit(*v, 2, "LOCKORDER_MAX_CHAINS", reports);
+          say_limit(*v, 2, reports);
         }
       }
 #if LOCKORDER_EXCEPTIONS
