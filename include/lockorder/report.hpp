@@ -153,8 +153,9 @@ inline void read_environment() {
 #endif
       else std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown mode '%.*s' (log, abort, throw)\n",
                         static_cast<int>(value.size()), value.data());
-    } else if (key != "export") {
-      std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: unknown option '%.*s' (mode, export)\n",
+    } else if (key != "export" && key != "addr2line") {  // read where they are used
+      std::fprintf(stderr,
+                   "lockorder: LOCKORDER_OPTIONS: unknown option '%.*s' (mode, export, addr2line)\n",
                    static_cast<int>(key.size()), key.data());
     }
   });

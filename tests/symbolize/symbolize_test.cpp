@@ -6,8 +6,10 @@
 //
 // tests/symbolize/CMakeLists.txt builds it at -O0 and -O2 with -g:
 //   LOCKORDER_SYMBOLIZER=1 without -rdynamic: function, file and line are checked;
-//   LOCKORDER_SYMBOLIZER=0 with -rdynamic: function names only (dladdr() knows only the
-//   exported symbols; functions with internal linkage are module+offset, and internal).
+//   LOCKORDER_SYMBOLIZER=0 (addr2line) without -rdynamic: the same;
+//   LOCKORDER_SYMBOLIZER=0 LOCKORDER_ADDR2LINE=0 with -rdynamic: function names only
+//   (dladdr() knows only the exported symbols; functions with internal linkage are
+//   module+offset, and internal).
 #include <lockorder/detail/symbolize.hpp>
 
 #include <atomic>
@@ -159,7 +161,7 @@ rt::resolved_frame first_user_frame(void* const* frames, int n) {
 
 bool matches(const expectation& e, const rt::resolved_frame& f) {
   if (f.function != e.function) return false;
-#if LOCKORDER_SYMBOLIZER
+#if LOCKORDER_SYMBOLIZER || LOCKORDER_ADDR2LINE
   if (e.check_file && !ends_with(f.file, "symbolize_test.cpp")) return false;
   if (e.line && f.line != e.line) return false;
 #endif
@@ -261,7 +263,8 @@ int main() {
   box<long>{}.get(member);
   outer::inner::entry_fn(entry);
 
-  const bool backtrace_backend = LOCKORDER_SYMBOLIZER == 1;
+  // libbacktrace or addr2line: names, files and lines from the debug info.
+  const bool backtrace_backend = LOCKORDER_SYMBOLIZER == 1 || LOCKORDER_ADDR2LINE;
 #if defined(__clang__)
   const std::string lambda_name = "run_lambda()::$_0::operator()";
 #else
@@ -382,6 +385,6 @@ int main() {
   check_is_internal();
 
   std::printf("%s: %d failure(s) (backend %s)\n", failures ? "FAILED" : "PASSED", failures,
-              backtrace_backend ? "libbacktrace" : "dladdr");
+              LOCKORDER_SYMBOLIZER ? "libbacktrace" : backtrace_backend ? "addr2line" : "dladdr");
   return failures ? 1 : 0;
 }

@@ -29,8 +29,12 @@
 //       in a 2 MB lockorder program (-O2 -g), about 30 ms and 6 MB in all (150 ms and
 //       27 MB with libc6-dbg installed); later look-ups 1-2 microseconds. The memory is
 //       never freed.
-//   0 = dladdr() only: the function from the dynamic symbol table (the executable's own
-//       functions are there only with -rdynamic), never file:line. No extra flags.
+//   0 = binutils' addr2line, run at report time (symbolize_addr2line.hpp): the same
+//       inline chain, file:line and names, from the debug info or the ELF symbol table,
+//       with no flag and no library; a few milliseconds per address first seen. Where
+//       addr2line is missing (or LOCKORDER_ADDR2LINE=0, LOCKORDER_OPTIONS=addr2line=0):
+//       dladdr() only, the function from the dynamic symbol table (the executable's own
+//       functions are there only with -rdynamic), never file:line.
 //
 // Default: 0. cmake/symbolizer.cmake's INTERFACE target lockorder_symbolizer defines 1
 // (and links libbacktrace) when libbacktrace is found, 0 otherwise: for the one target
@@ -85,6 +89,9 @@
 #ifndef LOCKORDER_SYMBOLIZER
 #  define LOCKORDER_SYMBOLIZER 0
 #endif
+#ifndef LOCKORDER_ADDR2LINE  // with LOCKORDER_SYMBOLIZER=0: symbolize_addr2line.hpp
+#  define LOCKORDER_ADDR2LINE 1
+#endif
 #if LOCKORDER_SYMBOLIZER != 0 && LOCKORDER_SYMBOLIZER != 1
 #  error "lockorder: LOCKORDER_SYMBOLIZER must be 0 or 1"
 #endif
@@ -107,6 +114,8 @@
 // get different functions instead of one inline definition chosen by the linker.
 #if LOCKORDER_SYMBOLIZER
 #  define LOCKORDER_SYMBOLIZER_NS symbolizer_backtrace
+#elif LOCKORDER_ADDR2LINE
+#  define LOCKORDER_SYMBOLIZER_NS symbolizer_addr2line
 #else
 #  define LOCKORDER_SYMBOLIZER_NS symbolizer_dladdr
 #endif
@@ -306,6 +315,16 @@ LOCKORDER_COLD void name_from_dladdr(resolved_frame& f, const void* lookup, cons
   else f.function = placeholder(addr, info, ok);
 }
 
+#if !LOCKORDER_SYMBOLIZER && LOCKORDER_ADDR2LINE
+}  // namespace sym
+}  // namespace LOCKORDER_SYMBOLIZER_NS
+}  // namespace lockorder::detail::rt
+#  include <lockorder/detail/symbolize_addr2line.hpp>
+namespace lockorder::detail::rt {
+inline namespace LOCKORDER_SYMBOLIZER_NS {
+namespace sym {
+#endif
+
 #if LOCKORDER_SYMBOLIZER
 
 // Every call into libbacktrace holds this lock. libbacktrace has a thread-safe mode, but
@@ -469,6 +488,8 @@ LOCKORDER_COLD std::vector<resolved_frame> resolve_inline_frames(const void* add
         chain.back().function = std::move(name);
     }
   }
+#elif LOCKORDER_ADDR2LINE
+  sym::addr2line_frames(lookup, chain);
 #endif
   if (chain.empty()) chain.emplace_back();
   if (chain.back().function.empty()) sym::name_from_dladdr(chain.back(), lookup, addr);
