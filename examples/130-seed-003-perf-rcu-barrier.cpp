@@ -4,11 +4,12 @@
 // under it and copies to user memory (mmap_sem) under that; rcu_barrier() takes the cpu
 // hotplug lock; gpu drivers take their locks inside mmap_sem and call rcu_barrier() under
 // them. Peter Zijlstra: "I did document the locking rules, I seem to have forgotten to
-// comment on exactly why". Here every level says why, next to the class.
+// comment on exactly why". Here the rules are one hierarchy, and every step says why.
 //
 // (a) Static: calling rcu_barrier() (may take barrier_mutex) with a gpu lock held does
 //     not compile.
-// (b) Dynamic: the five paths give one report of the six-class cycle.
+// (b) Dynamic: the five paths give one report of the six-class cycle. Those classes
+//     declare nothing, as the kernel's did: the validator learns the chain by itself.
 //
 // The callee states what it takes (may_acquire), so the error is at the call:
 // expect-first-error: rcu_barrier
@@ -18,13 +19,22 @@
 
 #include <shared_mutex>
 
-namespace ranked {
-LOCKORDER_CLASS(barrier_mutex, 10);     // rcu_barrier() holds it across cpus_read_lock()
-LOCKORDER_CLASS(cpu_hotplug_lock, 20);  // hotplug callbacks run under it (perf_event_init_cpu)
-LOCKORDER_CLASS(pmus_lock, 30);         // perf_event_init_cpu(): pmus_lock, then each cpuctx
-LOCKORDER_CLASS(cpuctx_mutex, 40);      // perf_read() copies to user space under it
-LOCKORDER_CLASS(mmap_sem, 50);          // gpu fault handlers take gpu locks inside it
-LOCKORDER_CLASS(gpu_lock, 60);
+namespace rules {
+struct barrier_mutex; struct cpu_hotplug_lock; struct pmus_lock;
+struct cpuctx_mutex; struct mmap_sem; struct gpu_lock;
+using rcu_perf_locks = lockorder::hierarchy<
+    lockorder::step<barrier_mutex,    "rcu_barrier() holds it across cpus_read_lock()">,
+    lockorder::step<cpu_hotplug_lock, "rcu_barrier() takes cpus_read_lock() under barrier_mutex">,
+    lockorder::step<pmus_lock,        "hotplug callbacks (perf_event_init_cpu) run under cpu_hotplug_lock and take it">,
+    lockorder::step<cpuctx_mutex,     "perf_event_init_cpu() takes each cpuctx under pmus_lock">,
+    lockorder::step<mmap_sem,         "perf_read() copies to user space (may fault) under cpuctx_mutex">,
+    lockorder::step<gpu_lock,         "gpu fault handlers take gpu locks inside mmap_sem">>;
+LOCKORDER_CLASS(barrier_mutex,    lockorder::in<rcu_perf_locks>);
+LOCKORDER_CLASS(cpu_hotplug_lock, lockorder::in<rcu_perf_locks>);
+LOCKORDER_CLASS(pmus_lock,        lockorder::in<rcu_perf_locks>);
+LOCKORDER_CLASS(cpuctx_mutex,     lockorder::in<rcu_perf_locks>);
+LOCKORDER_CLASS(mmap_sem,         lockorder::in<rcu_perf_locks>);
+LOCKORDER_CLASS(gpu_lock,         lockorder::in<rcu_perf_locks>);
 lockorder::mutex<barrier_mutex> barrier;
 lockorder::mutex<gpu_lock> gpu;
 
@@ -34,14 +44,14 @@ void rcu_barrier(lockorder::may_acquire<barrier_mutex> auto& ctx) {
 void i915_gem_shrink() {
 #ifdef LOCKORDER_COMPILE_FAIL
   auto g = lockorder::unlocked().lock(gpu);
-  rcu_barrier(g);  // not allowed: barrier_mutex is ranked below gpu locks
+  rcu_barrier(g);  // not allowed: barrier_mutex comes five steps before gpu locks
 #else
   auto root = lockorder::unlocked();
   rcu_barrier(root);  // flush first, then take the gpu lock
   auto g = root.lock(gpu);
 #endif
 }
-}  // namespace ranked
+}  // namespace rules
 
 LOCKORDER_CLASS(barrier_mutex);
 LOCKORDER_CLASS(cpu_hotplug_lock);
@@ -83,7 +93,7 @@ lockorder::mutex<gpu_lock> gpu;
 }
 
 int main() {
-  ranked::i915_gem_shrink();
+  rules::i915_gem_shrink();
   seed_reports reports;
   run_as("perf", perf_read);
   run_as("cpuhp/1", cpu_up);

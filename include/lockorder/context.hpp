@@ -234,6 +234,27 @@ template <class L, class List> struct guard_for;
 template <class L, class... S> struct guard_for<L, type_list<S...>> { using type = guard<L, S...>; };
 template <class L, class List> using guard_for_t = typename guard_for<L, List>::type;
 
+// lock_all()'s order between the classes of a group: a declared order (after<>, a
+// hierarchy) first, then levels; two ranked classes of one level go by address. A pair
+// neither declares nor ranks cannot be ordered (the error names the group's classes).
+template <class A, class B>
+inline constexpr bool group_before_v =
+    !std::is_same_v<A, B> &&
+    (declared_before_v<A, B> || (!declared_before_v<B, A> && is_ranked_v<A> && is_ranked_v<B> &&
+                                 level_v<A> < level_v<B>));
+template <class A, class B>
+inline constexpr bool group_orderable_v =
+    std::is_same_v<A, B> || (is_ranked_v<A> && is_ranked_v<B>) || declared_before_v<A, B> ||
+    declared_before_v<B, A>;
+template <class... C>
+inline constexpr bool group_unorderable_v = false;
+template <class First, class... C>
+inline constexpr bool group_unorderable_v<First, C...> =
+    !((group_orderable_v<First, C> && ...) && !group_unorderable_v<C...>);
+/// C's place in a group of classes All...: how many of them lock_all() takes before it.
+template <class C, class... All>
+inline constexpr std::size_t group_rank_v = (std::size_t{0} + ... + group_before_v<All, C>);
+
 // The held list after a group (lock_all, lock_fields) of entries E... is taken: the held
 // entries no member dominates, then every member (a group guard lists its whole group).
 template <class List, class... E> struct push_all;
@@ -813,19 +834,20 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
 
   group_guard(impl::context_depth d, std::tuple<L&...> locks, call_site site)
       : context<Held...>(d), locks_(locks) {
-    // Increasing level, then increasing address: a total order every thread agrees on.
-    struct key { level_t level; std::uintptr_t addr; std::size_t index; };
+    // Declared orders and levels (group_rank_v, a constant per argument), then increasing
+    // address: a total order every thread agrees on.
+    struct key { std::size_t rank; std::uintptr_t addr; std::size_t index; };
     std::array<key, n> keys{};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((keys[I] = {level_v<impl::lock_class_t<L>>,
+      ((keys[I] = {impl::group_rank_v<impl::lock_class_t<L>, impl::lock_class_t<L>...>,
                    reinterpret_cast<std::uintptr_t>(&std::get<I>(locks_)), I}), ...);
     }(std::make_index_sequence<n>{});
     // Insertion sort: a handful of keys, and no <algorithm> in every includer.
     for (std::size_t i = 1; i < n; ++i) {
       const key k = keys[i];
       std::size_t j = i;
-      for (; j > 0 && (keys[j - 1].level != k.level ? k.level < keys[j - 1].level
-                                                    : k.addr < keys[j - 1].addr);
+      for (; j > 0 && (keys[j - 1].rank != k.rank ? k.rank < keys[j - 1].rank
+                                                  : k.addr < keys[j - 1].addr);
            --j)
         keys[j] = keys[j - 1];
       keys[j] = k;
@@ -890,18 +912,15 @@ class group_guard<std::tuple<L&...>, Held...> : public context<Held...> {
 
 namespace impl {
 using namespace ::lockorder::detail;
-// lock_all() sorts by level, so it cannot order unranked locks of different classes.
-template <class First, class... C>
-inline constexpr bool mixed_unranked_v =
-    !(is_ranked_v<First> && ... && is_ranked_v<C>) && !(std::is_same_v<C, First> && ...);
-
+// lock_all() sorts by declared order and level (group_rank_v), so it cannot order two
+// classes that neither a declaration nor their levels order.
 template <class... C>
 constexpr auto diagnose_mixed_unranked() {
 #if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-  diagnostic::lock_all_cannot_order_unranked<C...>();  // lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together
+  diagnostic::lock_all_cannot_order_unranked<C...>();  // lockorder: lock_all() orders by level and declared order: give the classes levels or declare their order, or lock unranked ones of a single class together
 #else
   static_assert(diagnostic::lock_all_cannot_order_unranked<C...>,
-                "lockorder: lock_all() orders by level: give the classes levels, or lock unranked ones of a single class together");
+                "lockorder: lock_all() orders by level and declared order: give the classes levels or declare their order, or lock unranked ones of a single class together");
 #endif
 }
 }  // namespace impl
@@ -919,7 +938,7 @@ auto context<Held...>::lock_all(L&... m) {
   } else {
     constexpr std::size_t bad = impl::first_false<
         impl::acquire_ok<context<Held...>, impl::lock_class_t<L>>::value...>();
-    if constexpr (impl::mixed_unranked_v<impl::lock_class_t<L>...>)
+    if constexpr (impl::group_unorderable_v<impl::lock_class_t<L>...>)
       LOCKORDER_DIAGNOSE(impl::diagnose_mixed_unranked<impl::lock_class_t<L>...>());
     else if constexpr (bad < sizeof...(L))
       LOCKORDER_DIAGNOSE(impl::diagnose_acquire<impl::type_at_t<bad, impl::lock_class_t<L>...>, Held...>());

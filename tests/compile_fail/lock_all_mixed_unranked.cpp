@@ -1,7 +1,8 @@
-// lock_all() orders its locks by level, so it cannot order two unranked classes; taking
-// them one by one leaves their order to the run-time validator.
+// lock_all() orders its locks by level and declared order, so it cannot order two
+// unranked classes with no declared order between them; taking them one by one leaves
+// their order to the run-time validator.
 // expect-first-error: lock_all_cannot_order_unranked.*u_lock, v_lock
-// expect: orders by level: give the classes levels
+// expect: orders by level and declared order: give the classes levels
 #include <lockorder/lockorder.hpp>
 
 LOCKORDER_CLASS(u_lock);
