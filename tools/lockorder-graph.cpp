@@ -36,10 +36,7 @@ lockorder::lock_graph load(const std::vector<std::string>& files) {
 
 std::string where(const lockorder::graph_edge& e) {
   if (e.declared) return "declared: " + e.rationale;
-  std::string s = e.first_seen.function;
-  if (!e.first_seen.file.empty())
-    s += " (" + e.first_seen.file + ":" + std::to_string(e.first_seen.line) + ")";
-  return s + " [" + e.thread + ", " + e.run + "]";
+  return lockorder::detail::describe_site(e.first_seen) + " [" + e.thread + ", " + e.run + "]";
 }
 
 int print_cycles(const std::vector<std::vector<lockorder::graph_edge>>& cycles) {
@@ -78,8 +75,10 @@ int main(int argc, char** argv) {
       if (files.size() < 2) return usage();
       const std::string out = files.front();
       files.erase(files.begin());
-      std::ofstream(out) << lockorder::to_json(load(files));
-      return 0;
+      // write_graph_file says on stderr when it cannot open the file.
+      if (lockorder::detail::write_graph_file(out, lockorder::to_json(load(files)))) return 0;
+      std::fprintf(stderr, "lockorder-graph: writing %s failed\n", out.c_str());
+      return 2;
     }
     const lockorder::lock_graph g = load(files);
     if (cmd == "cycles") return print_cycles(lockorder::cycles(g));

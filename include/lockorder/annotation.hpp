@@ -6,7 +6,7 @@
 // time. The seeds' patterns: "may allocate" (fs_reclaim: an allocation may enter reclaim,
 // which takes what reclaim takes), "may fault" (might_fault: a shared acquisition of the
 // address-space lock), "notifier section" (mmu_notifier_invalidate_range_start: held
-// around callbacks). Example: examples/seed-001-nouveau-svmm.cpp.
+// around callbacks). Example: examples/110-seed-001-nouveau-svmm.cpp.
 #pragma once
 
 #include <lockorder/config.hpp>

@@ -6,7 +6,7 @@
 // (the signaller needed L first), and so does taking L inside a signalling section.
 // A cycle through a completion is reported like any other, with the wait and signal
 // sites. Timed waits (wait_for, wait_until) recover by themselves and record nothing.
-// Examples: examples/060-completions.cpp, examples/seed-004-kthread-park.cpp.
+// Examples: examples/060-completions.cpp, examples/140-seed-004-kthread-park.cpp.
 //
 // Compile time (through a context): ctx.wait(c) needs every held level below c's;
 // ctx.complete(c) needs every held level above it.

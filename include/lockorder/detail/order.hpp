@@ -17,12 +17,6 @@ template <class... Classes> struct classes_on_the_cycle;  // names a cycle in er
 
 namespace lockorder::detail {
 
-template <class T, class List> struct contains;
-template <class T, class... L>
-struct contains<T, type_list<L...>> : std::bool_constant<(std::is_same_v<T, L> || ...)> {};
-template <class T, class List>
-inline constexpr bool contains_v = contains<T, List>::value;
-
 template <class A, class B> struct concat;
 template <class... A, class... B>
 struct concat<type_list<A...>, type_list<B...>> { using type = type_list<A..., B...>; };
@@ -170,9 +164,6 @@ constexpr bool declared_in(const class_facts* facts, const class_node* target) {
 /// X is declared, directly or through others, to be acquired before H.
 template <class X, class H>
 inline constexpr bool declared_before_v = declared_in(facts_v<H>, &node_v<X>);
-
-template <class C>
-inline constexpr bool in_declared_cycle_v = facts_of<C>::in_cycle;
 
 // Breadth-first over `after` lists as types, with a visited list: only for naming the
 // classes of a declared cycle in its compile error (the checks use declared_reaches).

@@ -27,7 +27,7 @@ void first_acquisition(thread_state& t) noexcept;
 void acquire_slow(const void* instance, std::uint32_t cls, unsigned subclass, unsigned mode,
                   std::source_location loc, void* pc, void* ret);
 void check_chain(thread_state& t, held_entry& e);
-bool release_slow(lock_state& s, const void* instance, class_getter cls,
+bool release_slow(lock_state& s, const void* instance, const class_desc* cls,
                   std::source_location loc, bool shared);
 // And, for testing.hpp:
 bool reset_validator(const std::source_location& loc);
@@ -101,9 +101,9 @@ inline bool chain_insert(std::uint64_t key) noexcept {
 // through destroy_report, which every thread's first acquisition sets (a lock is held
 // only after one), so that a translation unit whose locks are defined and never taken
 // does not emit the validator's reporting code for their destructors (compile time).
-void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
+void destroyed_while_held(lock_state& s, const void* instance, const class_desc* cls,
                           std::uint32_t owner, std::uint32_t readers) noexcept;
-using destroy_report_fn = void (*)(lock_state&, const void*, class_getter, std::uint32_t,
+using destroy_report_fn = void (*)(lock_state&, const void*, const class_desc*, std::uint32_t,
                                    std::uint32_t) noexcept;
 inline constinit std::atomic<destroy_report_fn> destroy_report{nullptr};
 
@@ -183,7 +183,7 @@ inline void mark_held(lock_state& s, unsigned mode) noexcept {
 // Shared: released by unlock_shared() (else by unlock()). A release of the wrong kind
 // goes to the slow path, which reports it: the same compare as before, no added cost.
 template <bool Shared>
-inline bool release(lock_state& s, const void* instance, class_getter cls,
+inline bool release(lock_state& s, const void* instance, const class_desc* cls,
                     std::source_location loc) {
   thread_state& t = tls;
   const std::uint32_t d = t.depth;
@@ -202,7 +202,7 @@ inline bool release(lock_state& s, const void* instance, class_getter cls,
 
 // An own class is reclaimed with its lock, unless the lock dies held (another thread
 // may have it on its held stack: the class stays).
-inline void destroy(lock_state& s, const void* instance, class_getter cls) noexcept {
+inline void destroy(lock_state& s, const void* instance, const class_desc* cls) noexcept {
   const std::uint32_t owner = s.owner.load(std::memory_order_relaxed);
   const std::uint32_t readers = s.readers.load(std::memory_order_relaxed);
   if (!owner && !readers) {
@@ -221,9 +221,9 @@ inline std::uint32_t innermost_context(const thread_state& t) noexcept {
   return t.ctx_live ? 64u - static_cast<std::uint32_t>(std::countl_zero(t.ctx_live)) : 0u;
 }
 
-void assertion_report(lock_state& s, const void* instance, class_getter cls, bool want_held,
+void assertion_report(lock_state& s, const void* instance, const class_desc* cls, bool want_held,
                       std::source_location loc);
-inline void assert_held(lock_state& s, const void* instance, class_getter cls, bool want_held,
+inline void assert_held(lock_state& s, const void* instance, const class_desc* cls, bool want_held,
                         std::source_location loc) {
   const thread_state& t = tls;
   bool held = false;

@@ -25,7 +25,7 @@ LOCKORDER_COLD void forget(const void* instance) noexcept {
 }
 
 [[gnu::noinline]] LOCKORDER_COLD bool release_slow(lock_state& s, const void* instance,
-                                          class_getter cls, std::source_location loc,
+                                          const class_desc* cls, std::source_location loc,
                                           bool shared) {
   thread_state& t = tls;
   std::uint32_t held_at = t.depth;  // where this thread holds it in the other mode
@@ -87,7 +87,7 @@ LOCKORDER_COLD void forget(const void* instance) noexcept {
 }
 
 
-LOCKORDER_COLD void destroyed_while_held(lock_state& s, const void* instance, class_getter cls,
+LOCKORDER_COLD void destroyed_while_held(lock_state& s, const void* instance, const class_desc* cls,
                                  std::uint32_t owner, std::uint32_t readers) noexcept {
   thread_state& t = tls;
   held_entry taken{};  // this thread's record of it, for where it was taken
@@ -170,7 +170,7 @@ LOCKORDER_COLD void stale_report(std::uint32_t used, std::uint32_t innermost,
 
 // ---- assertions -----------------------------------------------------------------------
 
-LOCKORDER_COLD void assertion_report(lock_state& s, const void* instance, class_getter cls,
+LOCKORDER_COLD void assertion_report(lock_state& s, const void* instance, const class_desc* cls,
                                      bool want_held, std::source_location loc) {
   thread_state& t = tls;
   if (t.busy) return;

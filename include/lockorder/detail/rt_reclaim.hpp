@@ -94,7 +94,7 @@ LOCKORDER_COLD void keep_bridge(validator_state& v, std::uint32_t in, std::uint3
                     sa.from_frames_n);
       } else if (res == res_t::full) {
         ++v.edges_lost;
-        say_limit(v, 1, reports, v.cls[from].name, v.cls[to].name);
+        say_limit(v, full_table::edges, reports, v.cls[from].name, v.cls[to].name);
       }  // cycle: A -> X -> B closed no cycle, so neither can A -> B; existed: known
     }
   }

@@ -67,6 +67,9 @@ struct class_table {
   }
 };
 
+// The tables whose filling is said once (limit_reached).
+enum class full_table { classes, edges, chains, held, count };
+
 struct edge_site {
   std::source_location loc;       // acquisition of `to`
   std::source_location from_loc;  // acquisition of `from`, in the same thread
@@ -111,7 +114,7 @@ struct validator_state {
   std::uint32_t free_slots, free_n;
   std::uint64_t reclaimed, reclaimed_since_flush, flushes;
   std::uint64_t numbered;  // own classes named name#N so far
-  bool said_full[8];  // limit_reached already said, per table
+  bool said_full[std::size_t(full_table::count)];  // limit_reached already said
   std::uint64_t edges_lost;            // new dependencies the full edge table did not take
   std::uint64_t uncached_validations;  // validations of chains the full cache did not take
   struct named_instance {
@@ -433,7 +436,7 @@ LOCKORDER_COLD std::uint32_t add_class_locked(validator_state& v, std::string_vi
   return id;
 }
 
-LOCKORDER_COLD void say_limit(validator_state& v, int table, std::vector<report>& out,
+LOCKORDER_COLD void say_limit(validator_state& v, full_table table, std::vector<report>& out,
                               std::string_view lost = {}, std::string_view lost_to = {}) noexcept;
 LOCKORDER_COLD void deliver_all(std::vector<report>& reports, bool may_throw);
 
@@ -456,7 +459,7 @@ LOCKORDER_COLD std::uint32_t register_class(std::string_view name, bool numbered
         name = buf;
       }
       id = add_class_locked(*v, name, level, ranked, 0, 0, family);
-      if (!id) say_limit(*v, 0, reports, name);
+      if (!id) say_limit(*v, full_table::classes, reports, name);
       if (publish && id) {
         v->cls[id].publish = publish;
         publish->store(id, std::memory_order_release);
@@ -556,10 +559,9 @@ LOCKORDER_COLD std::uint32_t subclass_id(validator_state& v, std::uint32_t cls, 
 // everything it recorded (it never stops learning: docs/runtime.md#table-sizes).
 // `lost`, `lost_to`: the first class (0), or dependency (1) not recorded. Out of memory
 // building the report: it is lost (said on stderr), the program goes on.
-LOCKORDER_COLD void say_limit(validator_state& v, int table, std::vector<report>& out,
+LOCKORDER_COLD void say_limit(validator_state& v, full_table table, std::vector<report>& out,
                               std::string_view lost, std::string_view lost_to) noexcept {
-  if (v.said_full[table]) return;
-  v.said_full[table] = true;
+  if (std::exchange(v.said_full[std::size_t(table)], true)) return;
 #if LOCKORDER_EXCEPTIONS
   try {
 #endif
@@ -568,24 +570,27 @@ LOCKORDER_COLD void say_limit(validator_state& v, int table, std::vector<report>
   std::string first(lost);
   if (!lost_to.empty()) (first += " -> ") += lost_to;
   switch (table) {
-    case 0:
+    case full_table::classes:
       r.message = "lockorder: the LOCKORDER_MAX_CLASSES table is full: class " + first +
                   ", and every new class after it, is not recorded (its locks are not "
                   "checked); every order between recorded classes still is. Raise "
                   "LOCKORDER_MAX_CLASSES to check them.";
       break;
-    case 1:
+    case full_table::edges:
       r.message = "lockorder: the LOCKORDER_MAX_EDGES table is full: the dependency " + first +
                   ", and every new one after it, is not recorded; each acquisition is still "
                   "checked against every recorded dependency (a cycle it closes through them "
                   "is reported). Raise LOCKORDER_MAX_EDGES to record more.";
       break;
-    case 2:
+    case full_table::chains:
       r.message = "lockorder: the LOCKORDER_MAX_CHAINS cache is full: lock sequences not in "
                   "it are validated the slow way at every acquisition (under the validator's "
                   "lock); nothing is left unchecked, it is only slower. Raise "
                   "LOCKORDER_MAX_CHAINS to cache more.";
       break;
+    case full_table::held:  // said by acquire_slow(), which names the thread
+    case full_table::count:
+      return;
   }
   out.push_back(std::move(r));
 #if LOCKORDER_EXCEPTIONS

@@ -242,13 +242,12 @@ void acquire(lock_state& s, const void* instance, std::uint32_t cls, unsigned su
 void mark_held(lock_state& s, unsigned mode) noexcept;
 /// Drops the record of `instance` (it failed to lock: an exception).
 void forget(const void* instance) noexcept;
-/// How the validator learns a lock's class when it needs it for a report: its static
-/// class (the lock's own class, if it has one, is in its lock_state).
-using class_getter = const class_desc*;
 
-/// Records a release. Returns false for a bad unlock (reported; do not unlock).
-/// Reports a lock destroyed while held.
-void destroy(lock_state& s, const void* instance, class_getter cls) noexcept;
+/// Reports a lock destroyed while held; reclaims its own class otherwise. `cls`: the
+/// lock's static class, for reports (an own class is in `s`), here and in release() and
+/// assert_held() (rt_hot.hpp). A release returns false for a bad unlock (reported; do
+/// not unlock).
+void destroy(lock_state& s, const void* instance, const class_desc* cls) noexcept;
 
 /// A momentary acquisition: validated like one, never held. For waits on and signals of
 /// completions (mode_wait, mode_wait | mode_skip_top, mode_complete) and might_lock().
@@ -265,7 +264,7 @@ void name_instance(const void* instance, std::string_view name) noexcept;
 /// m.assert_held() (want_held) / m.assert_not_held(): checks the thread's held stack
 /// (either mode counts as held; held by another thread is not held) and reports
 /// assertion_failed when the assertion is false.
-void assert_held(lock_state& s, const void* instance, class_getter cls, bool want_held,
+void assert_held(lock_state& s, const void* instance, const class_desc* cls, bool want_held,
                  std::source_location loc);
 
 std::uint32_t context_enter(std::uint32_t parent, const std::source_location& loc);

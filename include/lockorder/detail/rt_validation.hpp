@@ -264,7 +264,7 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
       }
     } else if (res == res_t::full) {  // not recorded; checked against what is
       ++v.edges_lost;
-      say_limit(v, 1, out, v.cls[from].name, v.cls[to].name);
+      say_limit(v, full_table::edges, out, v.cls[from].name, v.cls[to].name);
     }
     return true;
   };
@@ -308,7 +308,7 @@ LOCKORDER_COLD void validate(thread_state& t, held_entry& e) {
         // Full: if it holds keys of reclaimed classes, empty it first (rt_reclaim.hpp).
         if (!chain_insert(key) && !(flush_chain_set(*v) && chain_insert(key))) {
           ++v->uncached_validations;  // validated again at its next acquisition
-          say_limit(*v, 2, reports);
+          say_limit(*v, full_table::chains, reports);
         }
       }
 #if LOCKORDER_EXCEPTIONS
@@ -371,7 +371,7 @@ void report_misuse(thread_state& t, validator_state& v, report_kind kind, Build&
     if (++t.untracked == 1 && !t.busy && learning.load(std::memory_order_relaxed)) {
       if (validator_state* v = state())
         report_misuse(t, *v, report_kind::limit_reached, [&](report& r) {
-          if (std::exchange(v->said_full[4], true)) return false;
+          if (std::exchange(v->said_full[std::size_t(full_table::held)], true)) return false;
           r.message = "lockorder: " + r.thread + " holds more than LOCKORDER_MAX_HELD (" +
                       std::to_string(LOCKORDER_MAX_HELD) + ") locks; deeper ones are not "
                       "validated.";
