@@ -13,6 +13,7 @@
 
 #include <lockorder/config.hpp>
 #include <lockorder/detail/format.hpp>
+#include <lockorder/detail/options.hpp>
 #include <lockorder/lock_class.hpp>
 #include <lockorder/report_types.hpp>
 
@@ -105,24 +106,6 @@ struct report_sink {
 inline report_sink& sink() {
   static report_sink s;
   return s;
-}
-
-// LOCKORDER_OPTIONS: colon or comma separated key=value. Keys: mode=log|abort|throw,
-// export=path (export.hpp: the graph as JSON at exit; %p is the process id).
-// Calls f(key, value) for each option.
-template <class F>
-void for_each_option(F&& f) {
-  const char* env = std::getenv("LOCKORDER_OPTIONS");
-  if (!env) return;
-  std::string_view opts(env);
-  while (!opts.empty()) {
-    auto end = opts.find_first_of(":,");
-    auto item = opts.substr(0, end);
-    opts = end == std::string_view::npos ? std::string_view{} : opts.substr(end + 1);
-    auto eq = item.find('=');
-    if (!item.empty())
-      f(item.substr(0, eq), eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
-  }
 }
 
 #if !LOCKORDER_EXCEPTIONS

@@ -55,7 +55,6 @@ LOCKORDER_COLD std::uint32_t reuse_class_slot(validator_state& v) noexcept {
   class_entry& c = v.cls[slot];
   const std::uint32_t id = c.id;
   v.free_slots = c.next_free;
-  --v.free_n;
   c = class_entry{};
   c.id = id;
   return id;
@@ -125,7 +124,6 @@ LOCKORDER_COLD void reclaim_locked(validator_state& v, std::uint32_t x, std::vec
   c.id = x + class_generation;
   c.next_free = v.free_slots;
   v.free_slots = n;
-  ++v.free_n;
 }
 
 LOCKORDER_COLD void drop_own_class(lock_state& s) noexcept {

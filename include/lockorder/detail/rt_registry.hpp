@@ -111,7 +111,7 @@ struct validator_state {
   } reported[reported_size];
   std::uint32_t reported_n;
   // Reclaimed own classes (rt_reclaim.hpp): the free slots' list, counters.
-  std::uint32_t free_slots, free_n;
+  std::uint32_t free_slots;  // list head (a slot index), 0 = none
   std::uint64_t reclaimed, reclaimed_since_flush, flushes;
   std::uint64_t numbered;  // own classes named name#N so far
   bool said_full[std::size_t(full_table::count)];  // limit_reached already said

@@ -201,9 +201,9 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
     const std::uint32_t from = reverse ? e.cls : h.cls, to = reverse ? h.cls : e.cls;
     std::size_t path_len = 0;
     std::uint32_t index = 0;
-    const auto res = v.graph.add_edge(
-        class_index(from), class_index(to), reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader), v.path,
-        path_len, index);
+    const std::uint8_t seen_as = reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader);
+    const auto res =
+        v.graph.add_edge(class_index(from), class_index(to), seen_as, v.path, path_len, index);
     using res_t = decltype(res);
     if (res == res_t::existed || res == res_t::extended) ++v.sites[index].chains;
     if (res == res_t::added) {
@@ -230,7 +230,7 @@ LOCKORDER_COLD void validate_locked(validator_state& v, thread_state& t, held_en
           auto& rj = v.rejected[v.rejected_n++];
           rj.from = from;
           rj.to = to;
-          rj.kinds = reverse ? edge_kind(false, h_reader) : edge_kind(h_reader, e_reader);
+          rj.kinds = seen_as;
           rj.site = {e.loc, h.loc, e.pc, e.ret, h.pc, h.ret, 0, 0, t.tid,
                      reverse ? lock_op::complete : is_wait ? lock_op::wait : lock_op::acquire,
                      nullptr, 1, false};

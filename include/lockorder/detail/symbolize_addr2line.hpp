@@ -15,6 +15,8 @@
 // when the program does (end of input).
 #pragma once
 
+#include <lockorder/detail/options.hpp>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -49,7 +51,7 @@ struct addr2line_server {
   pid_t pid = -1;  // -1: could not be started, or dropped
   int sock = -1;   // its standard input and output
   pid_t owner = 0;
-  std::string pending;  // read past the last answer (never, with a well-behaved server)
+  std::string pending;  // received, not yet returned by read_line()
 };
 
 struct addr2line_cache {
@@ -66,8 +68,9 @@ LOCKORDER_COLD addr2line_cache& a2l() {
     auto* made = new addr2line_cache;
     pthread_atfork([] { a2l().lock.lock(); }, [] { a2l().lock.unlock(); },
                    [] { a2l().lock.unlock(); });
-    const char* options = std::getenv("LOCKORDER_OPTIONS");
-    made->off = options && std::strstr(options, "addr2line=0");
+    for_each_option([&](std::string_view key, std::string_view value) {
+      if (key == "addr2line") made->off = value == "0";
+    });
     return made;
   }();
   return *c;
