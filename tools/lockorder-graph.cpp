@@ -3,20 +3,27 @@
 //   lockorder-graph merge OUT.json IN.json...  the union of several runs, as JSON
 //   lockorder-graph cycles IN.json...          deadlock cycles of the union, with evidence;
 //                                              exit status 1 when there is one
-//   lockorder-graph suggest IN.json...         LOCKORDER_CLASS declarations with levels in a
-//                                              topological order; or the cycles, exit 1
+//   lockorder-graph suggest [--keep RE]... [--drop RE]... IN.json...
+//                                              declarations to paste: hierarchies for the
+//                                              observed chains, after<> for single orders;
+//                                              or the cycles, exit 1
 //   lockorder-graph dot IN.json...             Graphviz DOT of the union, cycles in red
 //
+// Exit status 2: bad arguments, a file that cannot be read or is not a graph (the message
+// names the file and what is wrong with it), or output that could not be written.
 // docs/graph.md shows a session: a CI job's test processes, merged into a cycle that no
-// single process saw.
+// single process saw. Reading: graph_read.cpp (Boost.JSON); merge, cycles: graph_ops.cpp;
+// suggest: suggest.cpp.
+#include "graph_ops.hpp"
+#include "graph_read.hpp"
+#include "suggest.hpp"
+
+#include <lockorder/detail/format.hpp>
 #include <lockorder/export.hpp>
 
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iostream>
 #include <set>
-#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,11 +32,10 @@ namespace {
 lockorder::lock_graph load(const std::vector<std::string>& files) {
   lockorder::lock_graph all;
   for (const auto& f : files) {
-    std::ifstream in(f);
-    if (!in) throw std::runtime_error("cannot read " + f);
-    std::stringstream text;
-    text << in.rdbuf();
-    lockorder::merge(all, lockorder::parse_json(text.str()));
+    lockorder::lock_graph one;
+    std::string error;
+    if (!lockorder::tool::read_graph_file(f, one, error)) throw std::runtime_error(error);
+    lockorder::tool::merge(all, one);
   }
   return all;
 }
@@ -39,7 +45,7 @@ std::string where(const lockorder::graph_edge& e) {
   return lockorder::detail::describe_site(e.first_seen) + " [" + e.thread + ", " + e.run + "]";
 }
 
-int print_cycles(const std::vector<std::vector<lockorder::graph_edge>>& cycles) {
+void print_cycles(const std::vector<std::vector<lockorder::graph_edge>>& cycles) {
   int n = 0;
   for (const auto& c : cycles) {
     std::set<std::string> runs;
@@ -51,56 +57,84 @@ int print_cycles(const std::vector<std::vector<lockorder::graph_edge>>& cycles) 
       std::printf("  %s --> %s\n      first seen at %s\n", e.from.c_str(), e.to.c_str(),
                   where(e).c_str());
   }
-  return cycles.empty() ? 0 : 1;
 }
 
 int usage() {
   std::fputs(
       "usage: lockorder-graph merge OUT.json IN.json...\n"
       "       lockorder-graph cycles IN.json...\n"
-      "       lockorder-graph suggest IN.json...\n"
+      "       lockorder-graph suggest [--keep REGEX]... [--drop REGEX]... IN.json...\n"
       "       lockorder-graph dot IN.json...\n",
       stderr);
   return 2;
 }
 
+// A full disk or a closed pipe must not look like success.
+int flushed(int status) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return status;
+  std::fputs("lockorder-graph: writing the output failed\n", stderr);
+  return 2;
+}
+
+int run(const std::string& cmd, std::vector<std::string> args) {
+  if (cmd == "merge") {
+    if (args.size() < 2) return usage();
+    const std::string out = args.front();
+    args.erase(args.begin());
+    // write_graph_file says on stderr when it cannot open the file.
+    if (lockorder::detail::write_graph_file(out, lockorder::to_json(load(args)))) return 0;
+    std::fprintf(stderr, "lockorder-graph: writing %s failed\n", out.c_str());
+    return 2;
+  }
+  lockorder::tool::suggest_options options;
+  if (cmd == "suggest") {
+    std::vector<std::string> files;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--keep" || args[i] == "--drop") {
+        if (i + 1 == args.size()) return usage();
+        (args[i] == "--keep" ? options.keep : options.drop).push_back(args[i + 1]);
+        ++i;
+      } else {
+        files.push_back(args[i]);
+      }
+    }
+    args = std::move(files);
+  }
+  if (args.empty()) return usage();
+  const lockorder::lock_graph g = load(args);
+  if (cmd == "cycles") {
+    const auto found = lockorder::tool::cycles(g);
+    print_cycles(found);
+    return flushed(found.empty() ? 0 : 1);
+  }
+  if (cmd == "suggest") {
+    const auto s = lockorder::tool::suggest_hierarchy(g, options);
+    if (!s.cycles.empty()) {
+      std::puts("// No order exists: the graph has deadlock cycles, or orders against the "
+                "levels. Fix these first:");
+      print_cycles(s.cycles);
+      return flushed(1);
+    }
+    std::fputs(s.code.c_str(), stdout);
+    return flushed(0);
+  }
+  if (cmd == "dot") {
+    std::vector<lockorder::graph_edge> hot;
+    for (const auto& c : lockorder::tool::cycles(g)) hot.insert(hot.end(), c.begin(), c.end());
+    std::fputs(lockorder::to_dot(g, hot).c_str(), stdout);
+    return flushed(0);
+  }
+  return usage();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) return usage();
-  const std::string cmd = argv[1];
-  std::vector<std::string> files(argv + 2, argv + argc);
+  if (argc < 2) return usage();
   try {
-    if (cmd == "merge") {
-      if (files.size() < 2) return usage();
-      const std::string out = files.front();
-      files.erase(files.begin());
-      // write_graph_file says on stderr when it cannot open the file.
-      if (lockorder::detail::write_graph_file(out, lockorder::to_json(load(files)))) return 0;
-      std::fprintf(stderr, "lockorder-graph: writing %s failed\n", out.c_str());
-      return 2;
-    }
-    const lockorder::lock_graph g = load(files);
-    if (cmd == "cycles") return print_cycles(lockorder::cycles(g));
-    if (cmd == "suggest") {
-      const auto cycles = lockorder::cycles(g);
-      if (!cycles.empty()) {
-        std::puts("// No order exists: the graph has deadlock cycles. Fix these first:");
-        print_cycles(cycles);
-        return 1;
-      }
-      std::fputs(lockorder::suggest_hierarchy(g).c_str(), stdout);
-      return 0;
-    }
-    if (cmd == "dot") {
-      std::vector<lockorder::graph_edge> hot;
-      for (const auto& c : lockorder::cycles(g)) hot.insert(hot.end(), c.begin(), c.end());
-      std::fputs(lockorder::to_dot(g, hot).c_str(), stdout);
-      return 0;
-    }
+    return run(argv[1], std::vector<std::string>(argv + 2, argv + argc));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "lockorder-graph: %s\n", e.what());
     return 2;
   }
-  return usage();
 }

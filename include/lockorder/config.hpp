@@ -30,8 +30,7 @@
 
 // LOCKORDER_EXCEPTIONS: 1 = lockorder may throw and catch: report_mode::throw_exception,
 // and the validator catching std::bad_alloc to lose one report instead of the program.
-// 0 = it never does (-fno-exceptions): throw mode is unavailable (report.hpp), export.hpp's
-// throwing calls print and abort. Default: whether the compiler has exceptions on.
+// 0 = it never does (-fno-exceptions): throw mode is unavailable (report.hpp). Default: whether the compiler has exceptions on.
 // Changes no layout, so it is not part of the ABI namespace (docs/configuration.md).
 #ifndef LOCKORDER_EXCEPTIONS
 #  ifdef __cpp_exceptions

@@ -1,7 +1,8 @@
 // lockorder/report_types.hpp — a run-time report as data: its kind, the locks with their
 // sites, the dependencies of a cycle, and the observed graph (graph_class, graph_edge,
-// lock_graph, whose functions are in export.hpp). report.hpp adds where reports go; this
-// header is what the rendering (detail/format.hpp) and the graph's JSON need.
+// lock_graph: written by export.hpp, read by tools/lockorder-graph). report.hpp adds where
+// reports go; this header is what the rendering (detail/format.hpp) and the graph's JSON
+// need.
 #pragma once
 
 #include <lockorder/config.hpp>
@@ -123,7 +124,8 @@ struct graph_edge {
 };
 
 /// The class graph as data: what one process observed, or the union of several runs.
-/// Its functions (JSON, DOT, merge, cycles, suggested hierarchy) are in export.hpp.
+/// Written as JSON, DOT or Markdown by export.hpp; read, merged, checked for cycles and
+/// turned into a suggested hierarchy by tools/lockorder-graph.
 struct lock_graph {
   std::vector<std::string> runs;
   std::vector<graph_class> classes;

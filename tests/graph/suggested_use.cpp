@@ -1,9 +1,9 @@
 // Compiled against the hierarchy lockorder-graph suggested from the `forward` run:
 // the observed order compiles, its inversion does not.
-// expect-first-error: acquiring<barrier_mutex, 10>.*while_holding<gpu_lock, 60>
+// expect-first-error: declared_order_violation.*acquiring_class<barrier_mutex>.*while_holding_class<gpu_lock>
 #include <lockorder/lockorder.hpp>
 
-#include LOCKORDER_SUGGESTED  // the generated LOCKORDER_CLASS declarations
+#include LOCKORDER_SUGGESTED  // the generated hierarchy and LOCKORDER_CLASS declarations
 
 lockorder::mutex<barrier_mutex> barrier;
 lockorder::mutex<gpu_lock> gpu;

@@ -1,7 +1,7 @@
 // lockorder/detail/graph_json.hpp — the observed graph written as JSON: what export.hpp's
 // to_json() returns, and what the validator writes at exit for LOCKORDER_OPTIONS=export=path
-// (whatever the program includes: the writer lives with the validator, the reader, merge,
-// cycles and DOT stay in export.hpp, out of the umbrella header).
+// (whatever the program includes: the writer lives with the validator). Reading it back,
+// merging runs, cycles and suggest are the tool's (tools/graph_read.cpp, Boost.JSON).
 // Internal: not a stable interface.
 #pragma once
 
