@@ -11,6 +11,7 @@
 //   (dladdr() knows only the exported symbols; functions with internal linkage are
 //   module+offset, and internal).
 #include <lockorder/detail/symbolize.hpp>
+#include <lockorder/lockorder.hpp>
 
 #include <atomic>
 #include <cstdio>
@@ -99,6 +100,25 @@ NOINLINE void lock_guard_user() {
   armed = true;
   std::lock_guard<std::mutex> g(mu); lock_guard_line = __LINE__;
   ++counter;
+}
+
+// A report's sites when std::unique_lock takes the locks: at -O0 its constructor and
+// lock() are real calls, and the outermost lock is taken on the fast path (no stack is
+// captured), so only the entry's walked callers name take_ba (section 7).
+LOCKORDER_CLASS(site_a);
+LOCKORDER_CLASS(site_b);
+lockorder::mutex<site_a> site_a_lock;
+lockorder::mutex<site_b> site_b_lock;
+unsigned ab_line_a = 0, ab_line_b = 0, ba_line_b = 0, ba_line_a = 0;
+
+NOINLINE void take_ab() {
+  std::unique_lock a(site_a_lock); ab_line_a = __LINE__;
+  std::unique_lock b(site_b_lock); ab_line_b = __LINE__;
+}
+
+NOINLINE void take_ba() {
+  std::unique_lock b(site_b_lock); ba_line_b = __LINE__;
+  std::unique_lock a(site_a_lock); ba_line_a = __LINE__;
 }
 
 probe lambda_probe;
@@ -238,11 +258,33 @@ void check_is_internal() {
       {{"(anonymous namespace)::worker", "/src/a.cpp", 10}, false},
       {{"user<std::mutex>", "/src/a.cpp", 10}, false},
       {{"operator+", "/src/a.cpp", 3}, false},
+      {{"std::hash<key>::operator()", "/src/key.hpp", 5}, false},  // the user's specialization
+      {{"std::_Function_handler<void (), main::{lambda()#1}>::_M_invoke", "/src/a.cpp", 11},
+       false},  // a lambda's body at -O2, as addr2line names it
       {{"start_thread", "", 0}, false},  // a named frame of no one's in particular
   };
   for (const auto& c : cases)
     CHECK(rt::is_internal(c.f) == c.internal, "is_internal(%s) != %d", describe(c.f).c_str(),
           c.internal);
+}
+
+// binutils' addr2line -f -i output (as the server runs it) for a lambda called through std::function at -O2
+// (g++ 12): the lambda's body, inlined, is named after the invoker. Parsed, it is named
+// as libbacktrace and -O0 code name it.
+void check_addr2line_lambda() {
+#if !LOCKORDER_SYMBOLIZER && LOCKORDER_ADDR2LINE
+  const std::vector<rt::resolved_frame> chain = rt::sym::parse_addr2line(
+      "_ZNSt17_Function_handlerIFvvEZ4mainEUlvE_E9_M_invokeERKSt9_Any_data\n"
+      "/tmp/lam.cpp:11\n"
+      "__invoke_impl<void, main()::<lambda()>&>\n"
+      "/usr/include/c++/12/bits/invoke.h:61\n"
+      "_M_invoke\n"
+      "/usr/include/c++/12/bits/std_function.h:290\n");
+  CHECK(chain.size() == 3 && chain[0].function == "main::{lambda()#1}::operator()" &&
+            chain[0].file == "/tmp/lam.cpp" && chain[0].line == 11 && !rt::is_internal(chain[0]),
+        "lambda through std::function: %s", chain.empty() ? "none" : describe(chain[0]).c_str());
+  std::printf("ok   %-24s %s\n", "addr2line lambda", chain.empty() ? "" : describe(chain[0]).c_str());
+#endif
 }
 
 }  // namespace
@@ -381,8 +423,49 @@ int main() {
     std::printf("ok   %-24s %s\n", "libc", describe(f).c_str());
   }
 
+  // 7. A cycle through std::unique_lock: every site is the user's function (and line,
+  // from the debug info), the outermost held lock's too.
+  {
+    std::vector<lockorder::report> got;
+    {
+      lockorder::scoped_report_handler h([&](const lockorder::report& r) { got.push_back(r); });
+      take_ab();
+      take_ba();
+    }
+    CHECK(got.size() == 1 && got[0].kind == lockorder::report_kind::circular_dependency,
+          "%zu reports", got.size());
+    if (got.size() == 1 && got[0].held.size() == 1 && got[0].chain.size() == 2) {
+      const lockorder::report& r = got[0];
+      struct {
+        const char* what;
+        const lockorder::site& s;
+        const char* function;
+        unsigned line;
+      } const sites[] = {
+          {"held, outermost", r.held[0].acquired_at, "take_ba", ba_line_b},
+          {"acquiring", r.acquiring.acquired_at, "take_ba", ba_line_a},
+          {"seen: b taken", r.chain[0].first_seen, "take_ab", ab_line_b},
+          {"seen: a held", r.chain[0].from_acquired_at, "take_ab", ab_line_a},
+      };
+      for (const auto& c : sites) {
+        const int before = failures;
+        CHECK(c.s.function == c.function, "%s: '%s', expected %s", c.what,
+              c.s.function.c_str(), c.function);
+        if (backtrace_backend)
+          CHECK(ends_with(c.s.file, "symbolize_test.cpp") && c.s.line == c.line,
+                "%s: %s:%u, expected line %u", c.what, c.s.file.c_str(), c.s.line, c.line);
+        std::printf("%s report site: %-16s %s (%s:%u)\n", failures == before ? "ok  " : "FAIL",
+                    c.what, c.s.function.c_str(), c.s.file.c_str(), c.s.line);
+      }
+    } else {
+      CHECK(false, "report shape: %zu held, %zu dependencies",
+            got.empty() ? 0 : got[0].held.size(), got.empty() ? 0 : got[0].chain.size());
+    }
+  }
+
   check_function_name();
   check_is_internal();
+  check_addr2line_lambda();
 
   std::printf("%s: %d failure(s) (backend %s)\n", failures ? "FAILED" : "PASSED", failures,
               LOCKORDER_SYMBOLIZER ? "libbacktrace" : backtrace_backend ? "addr2line" : "dladdr");

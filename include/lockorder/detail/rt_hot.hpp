@@ -33,6 +33,7 @@ bool release_slow(lock_state& s, const void* instance, const class_desc* cls,
 bool reset_validator(const std::source_location& loc);
 void read_counters(std::uint64_t* out) noexcept;  // validator_counters' fields, in order
 void stale_report(std::uint32_t used, std::uint32_t innermost, const std::source_location& loc);
+void find_stack_top(thread_state& t) noexcept;
 
 inline constexpr std::uint64_t chain_seed = 0x6c6f636b6f726465ULL;
 
@@ -107,6 +108,37 @@ using destroy_report_fn = void (*)(lock_state&, const void*, const class_desc*, 
                                    std::uint32_t) noexcept;
 inline constinit std::atomic<destroy_report_fn> destroy_report{nullptr};
 
+// Unoptimized code only (this header's own -O0 copy of push_entry): a std RAII wrapper
+// is a chain of real calls there (std::unique_lock's constructor calls its lock(), which
+// our lock() is inlined into), so neither the pc nor the return address names the user's
+// function, which is two or three calls up. -O0 keeps frame pointers, so the entry gets
+// its callers by following them: two loads a frame. Only upward within this thread's
+// stack (above the current frame, below its top, which is mapped), so a frame of
+// optimized code that reuses the frame-pointer register, a signal stack or a fiber's
+// stack ends the walk instead of reading outside it. With optimization the acquisition
+// is inlined into the user's function, whose address the pc is: no walk.
+#if !defined(__OPTIMIZE__) && (defined(__x86_64__) || defined(__aarch64__))
+#  define LOCKORDER_WALK_CALLERS 1
+inline void walk_callers(thread_state& t, held_entry& e) noexcept {
+  if (!t.stack_top) find_stack_top(t);
+  const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+  std::uintptr_t fp = here;
+  std::uint32_t n = 0;
+  // From the caller of push_entry (the function the acquisition is inlined into) up.
+  for (bool own = true; n < held_frames; own = false) {
+    if (fp < here || fp + 2 * sizeof(void*) > t.stack_top || fp % alignof(void*)) break;
+    void* const* frame = reinterpret_cast<void* const*>(fp);
+    if (!own) e.frames[n++] = frame[1];  // the return address into the next caller
+    const auto next = reinterpret_cast<std::uintptr_t>(frame[0]);
+    if (next <= fp) break;
+    fp = next;
+  }
+  e.nframes = n;
+}
+#else
+#  define LOCKORDER_WALK_CALLERS 0
+#endif
+
 inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls, unsigned mode,
                        std::source_location loc, void* pc, void* ret) {
   const std::uint32_t d = t.depth;
@@ -123,6 +155,11 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
     e.nframes = n > 2 ? static_cast<std::uint32_t>(n - 2) : 0;
     std::memcpy(e.frames, raw + 2, e.nframes * sizeof(void*));
     mode |= mode_frames;
+  } else {
+#if LOCKORDER_WALK_CALLERS
+    walk_callers(t, e);
+    mode |= mode_frames;
+#endif
   }
   e.instance = instance;
   e.mode = mode;

@@ -222,6 +222,18 @@ struct exit_hook {
 
 
 
+// The top of this thread's stack, for walk_callers(): 1 (no walk) when unknown.
+LOCKORDER_COLD void find_stack_top(thread_state& t) noexcept {
+  t.stack_top = 1;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void* low = nullptr;
+  std::size_t size = 0;
+  if (pthread_attr_getstack(&attr, &low, &size) == 0)
+    t.stack_top = reinterpret_cast<std::uintptr_t>(low) + size;
+  pthread_attr_destroy(&attr);
+}
+
 LOCKORDER_COLD void first_acquisition(thread_state& t) noexcept {
   destroy_report.store(&destroyed_while_held, std::memory_order_release);
   t.tid = next_tid.fetch_add(1, std::memory_order_relaxed) + 1;

@@ -126,6 +126,8 @@ struct thread_state {
   std::uint64_t cache[thread_cache_size];  // chain keys this thread validated lately
   thread_state* next_thread;  // every thread that took a lock, under big_lock: for
   thread_state* prev_thread;  // reset_validator() (from the first acquisition to the exit)
+  std::uintptr_t stack_top;   // of this thread's stack, for the -O0 caller walk (rt_hot.hpp);
+                              // 0 until first needed, 1 when unknown
 };
 
 // Trivially constructible and destructible: no TLS guard on the hot path.

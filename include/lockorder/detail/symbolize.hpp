@@ -519,9 +519,13 @@ LOCKORDER_COLD bool is_internal(const resolved_frame& f) noexcept {
         (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0]))))
       return true;
   }
-  for (std::string_view ns : {"std::", "__gnu_cxx::", "__cxxabiv1::", "__gnu_debug::",
-                              "lockorder::"})
-    if (fn.starts_with(ns)) return true;
+  if (fn.starts_with("lockorder::")) return true;
+  // The standard library's namespaces, unless the debug info puts the code in the user's
+  // file: a user's std::hash specialization, or the body of a lambda inlined into
+  // std::function's invoker, which binutils' addr2line names after the invoker.
+  if (file.empty())
+    for (std::string_view ns : {"std::", "__gnu_cxx::", "__cxxabiv1::", "__gnu_debug::"})
+      if (fn.starts_with(ns)) return true;
   // Reserved names are the implementation's, except the functions compilers generate to
   // run the user's namespace-scope initializers.
   const bool reserved =

@@ -99,6 +99,30 @@ LOCKORDER_COLD std::vector<resolved_frame> parse_addr2line(std::string_view out)
     chain.push_back(std::move(f));
   }
   std::erase_if(chain, [](const resolved_frame& f) { return f.function.empty() && f.file.empty(); });
+  // binutils names an inlined lambda's body after the function it is inlined into (the
+  // chain's outermost, by its symbol). Through std::function that is the invoker, whose
+  // last template argument is the lambda: name the body as libbacktrace and -O0 code do.
+  if (chain.size() > 1 && chain[0].function.ends_with("::" + chain.back().function) &&
+      chain[0].function.starts_with("std::_Function_handler<")) {
+    const std::string& f = chain[0].function;
+    int depth = 0;
+    std::size_t last = npos, end = npos;
+    for (std::size_t i = f.find('<'); i < f.size() && end == npos; ++i) {
+      const char c = f[i];
+      if (c == '<' || c == '(' || c == '{') {
+        if (++depth == 1) last = i + 1;
+      } else if (c == '>' || c == ')' || c == '}') {
+        if (--depth == 0) end = i;
+      } else if (c == ',' && depth == 1) {
+        last = i + 1;
+      }
+    }
+    if (end != npos) {
+      std::string_view functor = std::string_view(f).substr(last, end - last);
+      while (functor.starts_with(' ')) functor.remove_prefix(1);
+      chain[0].function = std::string(functor) + "::operator()";
+    }
+  }
   return chain;
 }
 
