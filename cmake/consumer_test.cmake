@@ -4,6 +4,13 @@
 #                     `pkg-config --cflags --libs lockorder` for that prefix
 #   add_subdirectory  tests/consumer_subdir adds lockorder's source tree (not top level:
 #                     lockorder must generate none of its tests, examples or tools)
+#   export_set        tests/consumer_export embeds lockorder with LOCKORDER_INSTALL=OFF and
+#                     LOCKORDER_EXPORT_SET in a library it installs with install(EXPORT),
+#                     built and installed; tests/consumer_export/user
+#                     finds that package and uses the library and lockorder through it
+#   install_unbuilt   lockorder's own source tree configured (tools on) and installed with no
+#                     build step: the library and lockorder-graph are installed, and
+#                     tests/consumer finds the package
 # Then the program runs and must say which way it was built.
 # Arguments: MODE, BUILD_DIR (lockorder's build, for the installs), SOURCE_DIR, WORK, CXX.
 
@@ -29,6 +36,36 @@ if(MODE STREQUAL "add_subdirectory")
   step("building the consumer" ${CMAKE_COMMAND} --build ${WORK}/build)
   set(program ${WORK}/build/consumer)
   set(expect "lockorder as a subdirectory")
+elseif(MODE STREQUAL "export_set")
+  step("configuring the embedding project" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer_export
+       -B ${WORK}/app -DCMAKE_CXX_COMPILER=${CXX} -DLOCKORDER_SOURCE_DIR=${SOURCE_DIR})
+  step("building it" ${CMAKE_COMMAND} --build ${WORK}/app)
+  step("installing it" ${CMAKE_COMMAND} --install ${WORK}/app --prefix ${WORK}/prefix)
+  step("configuring its user" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer_export/user
+       -B ${WORK}/build -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${WORK}/prefix)
+  step("building its user" ${CMAKE_COMMAND} --build ${WORK}/build)
+  set(program ${WORK}/build/app_user)
+  set(expect "count 2, lockorder from the app's export set")
+elseif(MODE STREQUAL "install_unbuilt")
+  step("configuring lockorder" ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK}/lockorder
+       -DCMAKE_CXX_COMPILER=${CXX} -DLOCKORDER_BUILD_TESTS=OFF -DLOCKORDER_BUILD_EXAMPLES=OFF
+       -DLOCKORDER_BUILD_TOOLS=ON)
+  step("installing lockorder, not built" ${CMAKE_COMMAND} --install ${WORK}/lockorder
+       --prefix ${WORK}/prefix)
+  foreach(file lib/liblockorder.a bin/lockorder-graph include/lockorder/lockorder.hpp)
+    if(NOT EXISTS ${WORK}/prefix/${file})
+      file(GLOB_RECURSE found RELATIVE ${WORK}/prefix ${WORK}/prefix/*)
+      message(FATAL_ERROR "the install has no ${file}: ${found}")
+    endif()
+  endforeach()
+  file(WRITE ${WORK}/empty.json
+       "{\"lockorder_graph\": 1, \"runs\": [], \"classes\": [], \"edges\": []}\n")
+  step("the installed lockorder-graph" ${WORK}/prefix/bin/lockorder-graph cycles ${WORK}/empty.json)
+  step("configuring the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer
+       -B ${WORK}/build -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${WORK}/prefix)
+  step("building the consumer" ${CMAKE_COMMAND} --build ${WORK}/build)
+  set(program ${WORK}/build/consumer)
+  set(expect "installed lockorder")
 elseif(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg_config")
   step("installing lockorder" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK}/prefix)
   set(expect "installed lockorder")

@@ -76,16 +76,6 @@ inline std::string to_dot(const lock_graph& g, const std::vector<graph_edge>& hi
   return out;
 }
 
-namespace detail {
-template <class List, class Acc> struct with_declared;
-template <class Acc> struct with_declared<type_list<>, Acc> { using type = Acc; };
-template <class C, class... R, class... A>
-struct with_declared<type_list<C, R...>, type_list<A...>>
-    : with_declared<typename concat<type_list<R...>, preds_t<C>>::type,
-                    std::conditional_t<(std::is_same_v<C, A> || ...), type_list<A...>,
-                                       type_list<A..., C>>> {};
-}  // namespace detail
-
 /// The declared hierarchy of classes C... and of every class they declare after<>
 /// (transitively), as a graph: each class with its level, each declared order as an edge
 /// with its reason and the class definition as its site. Compile-time data: no runtime
@@ -103,7 +93,7 @@ lock_graph declared_hierarchy() {
        ...);
     };
     (edges.template operator()<K>(declared_after_t<K>{}), ...);
-  }(typename detail::with_declared<type_list<C...>, type_list<>>::type{});
+  }(typename detail::closure_walk<type_list<>, type_list<C...>>::type{});  // C... first
   return g;
 }
 

@@ -165,8 +165,10 @@ constexpr bool declared_in(const class_facts* facts, const class_node* target) {
 template <class X, class H>
 inline constexpr bool declared_before_v = declared_in(facts_v<H>, &node_v<X>);
 
-// Breadth-first over `after` lists as types, with a visited list: only for naming the
-// classes of a declared cycle in its compile error (the checks use declared_reaches).
+// Breadth-first over `after` lists as types, with a visited list: for naming the classes
+// of a declared cycle in its compile error (the checks use declared_reaches), and for
+// declared_hierarchy() (export.hpp). Hand-written, not Hana: this header is in every
+// translation unit, and Hana's headers would cost each about 0.1 s (docs/performance.md).
 template <class Visited, class Frontier> struct closure_walk;
 template <class... V>
 struct closure_walk<type_list<V...>, type_list<>> { using type = type_list<V...>; };
