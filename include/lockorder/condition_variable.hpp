@@ -10,8 +10,7 @@
 #include <lockorder/lock_class.hpp>
 #include <lockorder/mutex.hpp>
 
-#include <chrono>
-#include <condition_variable>
+#include <condition_variable>  // std::chrono's durations and time points too (not <chrono>)
 #include <mutex>
 #include <source_location>
 #include <type_traits>

@@ -13,7 +13,10 @@ Variants, each every .cpp of the driver compiled with -c -O0 -std=c++20:
 
 Usage: driver_cost.py [N] CXX [CXX...]   N repetitions (default 5), each compiling every
 variant in a random order (the machine's drift hits all alike); prints a Markdown table of
-median wall times per TU and of the sum over the TUs, and the sum's ratio to std.
+median CPU times (user + sys) per TU and of the sum over the TUs, and the sum's ratio to std.
+       driver_cost.py --instructions CXX [CXX...]   each TU compiled once under valgrind
+(cachegrind, no cache simulation): the instructions the compiler executes, repeatable where
+the times are not; a Markdown table in billions of instructions (G).
        driver_cost.py --check CXX [CXX...]   builds and runs each variant's program once
 (with LOCKORDER_OPTIONS=mode=abort: a run-time report fails it); exits 1 unless every one
 exits 0 without a report."""
@@ -24,7 +27,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from header_cost import compile_instructions, compile_time  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INCLUDE = os.path.join(HERE, "..", "..", "include")
@@ -40,13 +45,6 @@ VALIDATOR = "validator"  # the one TU that includes <lockorder/validator.ipp>
 
 def compile_cmd(cxx, src, defines, out):
     return [cxx, "-std=c++20", "-O0", "-c", f"-I{INCLUDE}", *defines, src, "-o", out]
-
-def wall(cmd):
-    t = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
-    return time.perf_counter() - t
 
 def validator_tu(d):
     path = os.path.join(d, "validator.cpp")
@@ -64,9 +62,9 @@ def check(compilers):
                 sources = SOURCES + ([vsrc] if "-DLOCKORDER_RUNTIME=1" in defines else [])
                 for src in sources:
                     objs.append(os.path.join(d, os.path.basename(src) + ".o"))
-                    wall(compile_cmd(cxx, src, defines, objs[-1]))
+                    compile_time(compile_cmd(cxx, src, defines, objs[-1]))
                 prog = os.path.join(d, "driver")
-                wall([cxx, "-pthread", *objs, "-o", prog])
+                compile_time([cxx, "-pthread", *objs, "-o", prog])
                 env = dict(os.environ, LOCKORDER_OPTIONS="mode=abort")
                 r = subprocess.run([prog], capture_output=True, text=True, env=env, timeout=120)
                 good = r.returncode == 0 and "lockorder" not in r.stderr
@@ -90,11 +88,11 @@ def measure(n, compilers):
                 random.shuffle(jobs)  # interleaved, in a new order each repetition
                 for label, defines in jobs:
                     if label == VALIDATOR:
-                        sums[label].append(wall(compile_cmd(cxx, vsrc, defines, os.devnull)))
+                        sums[label].append(compile_time(compile_cmd(cxx, vsrc, defines, os.devnull)))
                         continue
                     total = 0.0
                     for src in SOURCES:
-                        t = wall(compile_cmd(cxx, src, defines, os.devnull))
+                        t = compile_time(compile_cmd(cxx, src, defines, os.devnull))
                         per_tu[label][src].append(t)
                         total += t
                     sums[label].append(total)
@@ -114,10 +112,35 @@ def measure(n, compilers):
                 m = statistics.median(times)
                 print(f"| {cxx} | {label} | {blank} | {m:.2f} s | {m / base:.2f}x |", flush=True)
 
+def measure_instructions(compilers):
+    """One compile of each TU under valgrind (repeatable): instructions, in billions."""
+    names = [os.path.basename(s) for s in SOURCES]
+    print(f"| compiler (-O0) | variant | {' | '.join(names)} | sum | ratio to std |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as d:
+        vsrc = validator_tu(d)
+        for cxx in compilers:
+            sums = {}
+            for label, defines in VARIANTS:
+                counts = [compile_instructions(compile_cmd(cxx, s, defines, os.devnull))
+                          for s in SOURCES]
+                sums[label] = sum(counts)
+                cells = " | ".join(f"{c / 1e9:.2f} G" for c in counts)
+                print(f"| {cxx} | {label} | {cells} | {sums[label] / 1e9:.2f} G | "
+                      f"{sums[label] / sums['std']:.2f}x |", flush=True)
+            v = compile_instructions(compile_cmd(cxx, vsrc, ["-DLOCKORDER_SEPARATE_VALIDATOR=1"],
+                                                 os.devnull))
+            blank = " | ".join("" for _ in SOURCES)
+            print(f"| {cxx} | validator.ipp TU, once per program | {blank} | {v / 1e9:.2f} G | "
+                  f"{v / sums['std']:.2f}x |", flush=True)
+
 def main():
     args = sys.argv[1:]
     if args and args[0] == "--check":
         sys.exit(0 if check(args[1:]) else 1)
+    if args and args[0] == "--instructions":
+        measure_instructions(args[1:])
+        return
     n = int(args.pop(0)) if args and args[0].isdigit() else 5
     measure(n, args)
 

@@ -2,16 +2,17 @@
 """Header cost: a translation unit that only includes a header, against one that only
 includes what it is compared with, compiled interleaved (-c -O0), median of N runs.
 
-Usage: header_cost.py [N] CXX [CXX...]   prints a Markdown table of median wall times and
+Usage: header_cost.py [N] CXX [CXX...]   prints a Markdown table of median CPU times (user + sys) and
 the ratio. Rows: <lockorder/context.hpp> against <mutex> (runtime off; runtime on with the
 validator compiled once, as lockorder::lockorder builds it; runtime on, header-only), and
 <lockorder/lockorder.hpp> against the standard and Boost headers it wraps."""
 import os
+import re
 import statistics
+import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 INCLUDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include")
 WRAPPED = ["mutex", "shared_mutex", "thread", "future", "condition_variable", "latch",
@@ -34,10 +35,28 @@ def tu(d, name, headers):
         fh.write("".join(f"#include <{h}>\n" for h in headers))
     return path
 
-def wall(cmd):
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - t
+def compile_time(cmd):
+    """The CPU time (user + sys) of one compiler run: unlike wall time, it does not grow
+    when the 2-core machine schedules something else beside the compiler."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+def compile_instructions(cmd):
+    """The instructions one compiler run executes (every process it starts: g++'s cc1plus
+    and as), counted by valgrind's cachegrind without cache simulation: the same from run
+    to run within a fraction of a percent, where CPU times on this machine move by 15%."""
+    r = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes",
+                        "--cachegrind-out-file=/dev/null", *cmd], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed under valgrind:\n{r.stderr[-3000:]}")
+    counts = re.findall(r"I\s+refs:\s+([\d,]+)", r.stderr)
+    if not counts:
+        sys.exit(f"no instruction count from valgrind for {' '.join(cmd)}:\n{r.stderr[-3000:]}")
+    return sum(int(c.replace(",", "")) for c in counts)
 
 def main():
     args = sys.argv[1:]
@@ -52,8 +71,8 @@ def main():
                 base = ["-std=c++20", "-O0", "-c", f"-I{INCLUDE}", "-o", os.devnull]
                 ta, tb = [], []
                 for _ in range(n):  # interleaved: the machine's drift hits both alike
-                    tb.append(wall([cxx, *base, b]))
-                    ta.append(wall([cxx, *base, *defines, a]))
+                    tb.append(compile_time([cxx, *base, b]))
+                    ta.append(compile_time([cxx, *base, *defines, a]))
                 ma, mb = statistics.median(ta), statistics.median(tb)
                 print(f"| {cxx} | {label} | {mb:.2f} s | {ma:.2f} s | {ma / mb:.2f}x |",
                       flush=True)
