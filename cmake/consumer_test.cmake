@@ -52,8 +52,9 @@ elseif(MODE STREQUAL "install_unbuilt")
        -DLOCKORDER_BUILD_TOOLS=ON)
   step("installing lockorder, not built" ${CMAKE_COMMAND} --install ${WORK}/lockorder
        --prefix ${WORK}/prefix)
-  foreach(file lib/liblockorder.a bin/lockorder-graph include/lockorder/lockorder.hpp)
-    if(NOT EXISTS ${WORK}/prefix/${file})
+  foreach(file lib*/liblockorder.a bin/lockorder-graph include/lockorder/lockorder.hpp)
+    file(GLOB found ${WORK}/prefix/${file})  # lib or lib64, as GNUInstallDirs chose
+    if(NOT found)
       file(GLOB_RECURSE found RELATIVE ${WORK}/prefix ${WORK}/prefix/*)
       message(FATAL_ERROR "the install has no ${file}: ${found}")
     endif()

@@ -25,7 +25,9 @@ void merge(lock_graph& into, const lock_graph& other) {
     }
     graph_class& kept = into.classes[it->second];
     kept.completion = kept.completion || c.completion;
-    if (!kept.ranked && c.ranked) kept.ranked = true, kept.level = c.level;
+    // The lowest level, as suggest reads a class named twice: the order of runs changes
+    // nothing.
+    if (c.ranked && (!kept.ranked || c.level < kept.level)) kept.ranked = true, kept.level = c.level;
   }
   for (const auto& e : other.edges) {
     auto [it, fresh] = edge.emplace(e.from + '\n' + e.to, into.edges.size());
@@ -36,7 +38,9 @@ void merge(lock_graph& into, const lock_graph& other) {
     graph_edge& kept = into.edges[it->second];
     kept.kinds |= e.kinds;
     kept.chains += e.chains;
-    if (kept.rationale.empty()) kept.rationale = e.rationale;
+    // The smallest non-empty reason, whatever the order of runs.
+    if (!e.rationale.empty() && (kept.rationale.empty() || e.rationale < kept.rationale))
+      kept.rationale = e.rationale;
     kept.declared = kept.declared || e.declared;
     kept.reported = kept.reported || e.reported;
   }

@@ -66,6 +66,17 @@ class walker {
     if (required && v->is_string() && out.empty()) fail(at(path, key), "empty");
   }
 
+  // A class name: the validator writes at most 63 bytes; a few thousand is someone
+  // else's file, and would only make suggest's regular expressions recurse deep.
+  void class_name(const json::object& o, std::string_view key, const std::string& path,
+                  std::string& out) {
+    text(o, key, path, out, true);
+    if (out.size() > max_class_name)
+      fail(at(path, key), "a class name of " + std::to_string(out.size()) + " bytes (at most " +
+                              std::to_string(max_class_name) + ")");
+  }
+  static constexpr std::size_t max_class_name = 1024;
+
   void boolean(const json::object& o, std::string_view key, const std::string& path,
                bool& out) {
     const json::value* v = member(o, key, path, false);
@@ -133,7 +144,7 @@ void read_document(const json::value& doc, lock_graph& g, walker& w) {
       const json::object* o = w.object((*classes)[i], path);
       if (!o) break;
       graph_class c;
-      w.text(*o, "name", path, c.name, true);
+      w.class_name(*o, "name", path, c.name);
       w.boolean(*o, "ranked", path, c.ranked);
       w.integer<level_t>(*o, "level", path, c.level);
       w.boolean(*o, "completion", path, c.completion);
@@ -146,8 +157,8 @@ void read_document(const json::value& doc, lock_graph& g, walker& w) {
       const json::object* o = w.object((*edges)[i], path);
       if (!o) break;
       graph_edge e;
-      w.text(*o, "from", path, e.from, true);
-      w.text(*o, "to", path, e.to, true);
+      w.class_name(*o, "from", path, e.from);
+      w.class_name(*o, "to", path, e.to);
       w.integer<unsigned>(*o, "kinds", path, e.kinds, 1, 15);  // four kinds, one bit each
       w.boolean(*o, "declared", path, e.declared);
       w.boolean(*o, "reported", path, e.reported);

@@ -96,12 +96,17 @@ bool identifier(const std::string& s) {
 
 // Splits "ns::(anonymous namespace)::lock" (clang) or "ns::{anonymous}::lock" (GCC).
 void spell(node& n) {
-  static const std::regex own(R"(#[0-9]+$)"), sub(R"(/[0-9]+$)");
-  if (std::regex_search(n.name, own)) {
+  // A name ends in c followed by digits ("x#2", "x/1"): by hand, as std::regex recurses
+  // once per character and a long name would overflow the stack.
+  auto ends_in = [&](char c) {
+    const std::size_t p = n.name.find_last_not_of("0123456789");
+    return p != std::string::npos && p + 1 < n.name.size() && n.name[p] == c;
+  };
+  if (ends_in('#')) {
     n.not_declarable = "a lock's own class (own_class): no declaration names it";
     return;
   }
-  if (std::regex_search(n.name, sub)) {
+  if (ends_in('/')) {
     n.not_declarable = "a nesting subclass (lock_nested): its class's order covers it";
     return;
   }

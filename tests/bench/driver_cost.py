@@ -116,7 +116,7 @@ def measure_instructions(compilers):
     """One compile of each TU under valgrind (repeatable): instructions, in billions."""
     names = [os.path.basename(s) for s in SOURCES]
     print(f"| compiler (-O0) | variant | {' | '.join(names)} | sum | ratio to std |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---" * (len(names) + 4) + "|")
     with tempfile.TemporaryDirectory() as d:
         vsrc = validator_tu(d)
         for cxx in compilers:

@@ -10,6 +10,7 @@ import os
 import re
 import statistics
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,13 +36,15 @@ def tu(d, name, headers):
         fh.write("".join(f"#include <{h}>\n" for h in headers))
     return path
 
-def compile_time(cmd):
-    """The CPU time (user + sys) of one compiler run: unlike wall time, it does not grow
-    when the 2-core machine schedules something else beside the compiler."""
+def compile_time(cmd, **kw):
+    """The CPU time (user + sys) of one run of cmd (a compiler, or a build and everything
+    it runs): unlike wall time, it does not grow when the 2-core machine schedules
+    something else beside it. Exits with cmd's output if it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
+        shown = cmd if isinstance(cmd, str) else " ".join(cmd)
+        sys.exit(f"{shown} failed:\n{r.stdout[-3000:]}{r.stderr[-3000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -49,6 +52,8 @@ def compile_instructions(cmd):
     """The instructions one compiler run executes (every process it starts: g++'s cc1plus
     and as), counted by valgrind's cachegrind without cache simulation: the same from run
     to run within a fraction of a percent, where CPU times on this machine move by 15%."""
+    if not shutil.which("valgrind"):
+        sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
     r = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes",
                         "--cachegrind-out-file=/dev/null", *cmd], capture_output=True, text=True)
     if r.returncode != 0:

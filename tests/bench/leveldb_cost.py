@@ -20,7 +20,6 @@ compile_commands.json), and the ratios."""
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,6 +28,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+from header_cost import compile_time  # noqa: E402
 
 PORT_CLASSES = """#include <lockorder/condition_variable.hpp>
 #include <lockorder/mutex.hpp>
@@ -46,12 +47,6 @@ def run(cmd, **kw):
     if r.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
     return r
-
-def cpu(cmd, **kw):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run(cmd, **kw)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 def edit(path, old, new):
     with open(path) as fh:
@@ -81,13 +76,13 @@ def configure(src, build, cxx):
 
 def rebuild(build):
     run(["cmake", "--build", build, "--target", "clean"])
-    return cpu(["cmake", "--build", build, "-j2"])
+    return compile_time(["cmake", "--build", build, "-j2"])
 
 def db_impl(build):
     with open(os.path.join(build, "compile_commands.json")) as fh:
         entry = next(e for e in json.load(fh) if e["file"].endswith("db/db_impl.cc"))
     cmd = re.sub(r" -o \S+", " -o /dev/null", entry["command"])
-    return cpu(cmd, shell=True, cwd=entry["directory"])
+    return compile_time(cmd, shell=True, cwd=entry["directory"])
 
 def main():
     args = sys.argv[1:]

@@ -58,3 +58,23 @@ TEST_CASE("graph_ops - cycles, and a graph too large for them") {
   CHECK_THROWS_WITH(lockorder::tool::cycles(g),
                     "graph too large for cycles(): more than 32767 classes or 262144 dependencies");
 }
+
+TEST_CASE("graph_ops - a class's level and an order's reason do not depend on the order of the runs") {
+  auto with = [](lockorder::level_t level, const char* why) {
+    lockorder::lock_graph g;
+    g.classes = {{"x", true, level, false}, {"y", false, 0, false}};
+    g.edges.push_back({"x", "y", 1, true, false, why, {}, "", "", 1});
+    return g;
+  };
+  lockorder::lock_graph one, two;
+  lockorder::tool::merge(one, with(20, "the later reason"));
+  lockorder::tool::merge(one, with(10, "an earlier reason"));
+  lockorder::tool::merge(two, with(10, "an earlier reason"));
+  lockorder::tool::merge(two, with(20, "the later reason"));
+  for (const auto* g : {&one, &two}) {
+    REQUIRE(g->classes.size() == 2);
+    CHECK(g->classes[0].level == 10);  // the lowest, as suggest reads a class named twice
+    REQUIRE(g->edges.size() == 1);
+    CHECK(g->edges[0].rationale == "an earlier reason");  // the smallest
+  }
+}

@@ -105,6 +105,13 @@ TEST_CASE("graph_read - wrong types say what was expected and what was there") {
         "classes[0].level: expected an integer from -2147483648 to 2147483647, got a string");
   CHECK(error_of(doc(R"("name": "a")", R"("from": "a", "to": "b", "declared": null)")) ==
         "edges[0].declared: expected true or false, got null");
+  // Class names past 1024 bytes: not a graph the validator wrote.
+  const std::string longest(1024, 'x'), too_long(1025, 'x');
+  read_ok(doc(R"("name": ")" + longest + "\"", R"("from": ")" + longest + R"(", "to": "b")"));
+  CHECK(error_of(doc(R"("name": ")" + too_long + "\"")) ==
+        "classes[0].name: a class name of 1025 bytes (at most 1024)");
+  CHECK(error_of(doc(R"("name": "a")", R"("from": "a", "to": ")" + too_long + "\"")) ==
+        "edges[0].to: a class name of 1025 bytes (at most 1024)");
 }
 
 TEST_CASE("graph_read - empty, truncated and malformed text") {

@@ -108,24 +108,29 @@ using destroy_report_fn = void (*)(lock_state&, const void*, const class_desc*, 
                                    std::uint32_t) noexcept;
 inline constinit std::atomic<destroy_report_fn> destroy_report{nullptr};
 
-// Unoptimized code only (this header's own -O0 copy of push_entry): a std RAII wrapper
-// is a chain of real calls there (std::unique_lock's constructor calls its lock(), which
-// our lock() is inlined into), so neither the pc nor the return address names the user's
-// function, which is two or three calls up. -O0 keeps frame pointers, so the entry gets
-// its callers by following them: two loads a frame. Only upward within this thread's
-// stack (above the current frame, below its top, which is mapped), so a frame of
-// optimized code that reuses the frame-pointer register, a signal stack or a fiber's
-// stack ends the walk instead of reading outside it. With optimization the acquisition
-// is inlined into the user's function, whose address the pc is: no walk.
+// Unoptimized code only: a std RAII wrapper is a chain of real calls there
+// (std::unique_lock's constructor calls its lock(), which our lock() is inlined into), so
+// neither the pc nor the return address names the user's function, which is two or three
+// calls up. -O0 keeps frame pointers, so acquire() gives the entry its callers by
+// following them: two loads a frame. Only when the current frame is on this thread's own
+// stack (not a signal stack or a fiber's), and only upward within it, between the current
+// frame and the stack's top, all of it mapped: a frame of optimized code that reuses the
+// frame-pointer register ends the walk instead of reading elsewhere. With optimization
+// the acquisition is inlined into the user's function, whose address the pc is: no walk.
+// Defined only where it is used, so every definition is the same (no ODR trap in a
+// program that mixes -O0 and -O2 files: an -O2 copy of a caller just has no walk).
 #if !defined(__OPTIMIZE__) && (defined(__x86_64__) || defined(__aarch64__))
 #  define LOCKORDER_WALK_CALLERS 1
-inline void walk_callers(thread_state& t, held_entry& e) noexcept {
+// A garbage frame pointer may point into a redzone of the stack: not a bug to report.
+__attribute__((no_sanitize("address", "hwaddress"))) inline void walk_callers(
+    thread_state& t, held_entry& e) noexcept {
   if (!t.stack_top) find_stack_top(t);
   const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
   std::uintptr_t fp = here;
   std::uint32_t n = 0;
-  // From the caller of push_entry (the function the acquisition is inlined into) up.
-  for (bool own = true; n < held_frames; own = false) {
+  if (here < t.stack_low || here >= t.stack_top) fp = 0;  // not on the thread's stack
+  // From the caller of the function the acquisition is inlined into, up.
+  for (bool own = true; fp && n < held_frames; own = false) {
     if (fp < here || fp + 2 * sizeof(void*) > t.stack_top || fp % alignof(void*)) break;
     void* const* frame = reinterpret_cast<void* const*>(fp);
     if (!own) e.frames[n++] = frame[1];  // the return address into the next caller
@@ -155,11 +160,6 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
     e.nframes = n > 2 ? static_cast<std::uint32_t>(n - 2) : 0;
     std::memcpy(e.frames, raw + 2, e.nframes * sizeof(void*));
     mode |= mode_frames;
-  } else {
-#if LOCKORDER_WALK_CALLERS
-    walk_callers(t, e);
-    mode |= mode_frames;
-#endif
   }
   e.instance = instance;
   e.mode = mode;
@@ -194,6 +194,12 @@ inline void push_entry(thread_state& t, const void* instance, std::uint32_t cls,
   thread_state& t = tls;
   void* const pc = current_pc();
   void* const ret = __builtin_return_address(0);
+#if LOCKORDER_WALK_CALLERS
+  if (!LOCKORDER_STACKTRACE && t.depth < LOCKORDER_MAX_HELD) {  // else push_entry's stack
+    walk_callers(t, t.held[t.depth]);
+    mode |= mode_frames;
+  }
+#endif
   if (t.depth >= t.gate || subclass || !cls) [[unlikely]]
     return acquire_slow(instance, cls, subclass, mode, loc, pc, ret);
   push_entry(t, instance, cls, mode, loc, pc, ret);

@@ -222,15 +222,18 @@ struct exit_hook {
 
 
 
-// The top of this thread's stack, for walk_callers(): 1 (no walk) when unknown.
+// This thread's stack, for walk_callers(): top 1 (no walk) when unknown.
 LOCKORDER_COLD void find_stack_top(thread_state& t) noexcept {
+  t.stack_low = 0;
   t.stack_top = 1;
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
   void* low = nullptr;
   std::size_t size = 0;
-  if (pthread_attr_getstack(&attr, &low, &size) == 0)
-    t.stack_top = reinterpret_cast<std::uintptr_t>(low) + size;
+  if (pthread_attr_getstack(&attr, &low, &size) == 0) {
+    t.stack_low = reinterpret_cast<std::uintptr_t>(low);
+    t.stack_top = t.stack_low + size;
+  }
   pthread_attr_destroy(&attr);
 }
 

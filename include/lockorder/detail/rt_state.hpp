@@ -88,8 +88,9 @@ struct spin_lock {
 inline constexpr std::size_t held_frames = 6;
 
 // One held lock. The hot path writes the fields up to `ret` only; frames are filled on
-// the slow path (validation, or LOCKORDER_STACKTRACE=1) and flagged by mode_frames, so
-// a cached acquisition never touches them. 128 bytes: indexing is a shift.
+// the slow path (validation, or LOCKORDER_STACKTRACE=1), and in unoptimized code by the
+// caller walk (rt_hot.hpp), flagged by mode_frames, so an optimized cached acquisition
+// never touches them. 128 bytes: indexing is a shift.
 struct alignas(64) held_entry {
   const void* instance;
   std::uint64_t key;  // chain key of the sequence up to and including this entry
@@ -102,7 +103,7 @@ struct alignas(64) held_entry {
   // std::lock_guard's constructor is a real call). Reports use the first that is user code.
   void* pc;
   void* ret;
-  // The caller's frames when this acquisition took the slow path: names the user's
+  // The caller's frames (the slow path's stack, or -O0's walked callers): name the user's
   // function even when the lock was taken inside std::lock_guard and friends.
   std::uint32_t nframes;
   void* frames[held_frames];
@@ -126,8 +127,8 @@ struct thread_state {
   std::uint64_t cache[thread_cache_size];  // chain keys this thread validated lately
   thread_state* next_thread;  // every thread that took a lock, under big_lock: for
   thread_state* prev_thread;  // reset_validator() (from the first acquisition to the exit)
-  std::uintptr_t stack_top;   // of this thread's stack, for the -O0 caller walk (rt_hot.hpp);
-                              // 0 until first needed, 1 when unknown
+  std::uintptr_t stack_low;   // this thread's stack, for the -O0 caller walk (rt_hot.hpp):
+  std::uintptr_t stack_top;   // top 0 until first needed, 1 when unknown
 };
 
 // Trivially constructible and destructible: no TLS guard on the hot path.

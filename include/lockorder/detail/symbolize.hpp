@@ -505,7 +505,9 @@ LOCKORDER_COLD resolved_frame resolve_frame(const void* addr, bool return_addres
 
 // Not the user's code: lockorder's own headers (.../include/lockorder/) and namespace,
 // the C++ standard library (its headers, libstdc++'s .../c++/<version>/ or libc++'s
-// .../c++/v1/, and functions in std::, __gnu_cxx::, __cxxabiv1::), names reserved to the
+// .../c++/v1/, its sources .../libstdc++-v3/ or .../libcxx/, and functions in std::,
+// __gnu_cxx::, __cxxabiv1:: unless the debug info puts them in another file: then they
+// are the user's, a specialization or an inlined lambda), names reserved to the
 // implementation (__x, _X: glibc, libgcc, __gthread_*; not the functions compilers make to
 // run namespace-scope initializers), and frames with no name at all (a null address, or
 // only module+offset known). A caller picks the first frame for which this is false.
@@ -513,6 +515,8 @@ LOCKORDER_COLD bool is_internal(const resolved_frame& f) noexcept {
   if (f.function.empty() || sym::is_placeholder(f)) return true;
   const std::string_view file = f.file, fn = f.function;
   if (file.find("/include/lockorder/") != sym::npos) return true;
+  // The standard library's sources, when its own debug info is installed.
+  if (file.find("/libstdc++-v3/") != sym::npos || file.find("/libcxx/") != sym::npos) return true;
   for (std::size_t p = file.find("/c++/"); p != sym::npos; p = file.find("/c++/", p + 1)) {
     const std::string_view rest = file.substr(p + 5);
     if (rest.starts_with("v1/") ||
