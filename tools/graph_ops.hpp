@@ -10,10 +10,11 @@
 namespace lockorder::tool {
 
 /// Adds `other`'s runs, classes and edges (classes matched by name). A class seen in both
-/// is a wait class if either run waited on it, ranked if either run ranked it (the
-/// first ranked level), so the union does not depend on the order of the runs. An edge
-/// seen in both keeps its first run's site, the union of its kinds and the sum of its
-/// chain counts. Cost: O((classes + edges) log n).
+/// is a wait class if either run waited on it, ranked if either run ranked it (at the
+/// lower level, as suggest reads a class named twice), so the union does not depend on
+/// the order of the runs. An edge seen in both keeps its first run's site, the smallest
+/// of its reasons, the union of its kinds and the sum of its chain counts.
+/// Cost: O((classes + edges) log n).
 void merge(lock_graph& into, const lock_graph& other);
 
 /// The deadlock cycles of the graph, each as its edges in order (a cycle through a lock
