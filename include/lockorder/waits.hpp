@@ -30,7 +30,8 @@ LOCKORDER_NAMESPACE_BEGIN
 
 /// std::thread with a class: the body runs in a signalling section of the thread's exit,
 /// so join() while holding H is checked against every lock the thread takes. With the
-/// runtime off it is a std::thread (same size, nothing allocated).
+/// runtime off it is a std::thread (same size, nothing allocated). The exit completion is
+/// shared by the object and the running thread, so a detached thread may outlive both.
 template <lock_class C>
 class thread {
  public:
@@ -65,8 +66,8 @@ class thread {
 #if LOCKORDER_RUNTIME
   template <class F, class... Args>
   thread(own_class_t own, bool has_own, F&& f, Args&&... args)
-      : exit_(has_own ? std::make_unique<completion<C>>(own) : std::make_unique<completion<C>>()),
-        t_([done = exit_.get(), fn = std::bind_front(std::forward<F>(f),
+      : exit_(has_own ? std::make_shared<completion<C>>(own) : std::make_shared<completion<C>>()),
+        t_([done = exit_, fn = std::bind_front(std::forward<F>(f),
                                                       std::forward<Args>(args)...)]() mutable {
           {
             auto section = done->signalling();
@@ -75,7 +76,7 @@ class thread {
           done->complete_all();
         }) {}
 
-  std::unique_ptr<completion<C>> exit_;
+  std::shared_ptr<completion<C>> exit_;
 #else
   template <class F, class... Args>
   thread(own_class_t, bool, F&& f, Args&&... args)

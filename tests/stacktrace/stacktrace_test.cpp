@@ -1,5 +1,6 @@
 // LOCKORDER_STACKTRACE=1: every dependency of a cycle carries the stack where it was
-// first seen, and text() prints it.
+// first seen and the stack where the other lock was taken, each from the first frame
+// that is not lockorder's own, and text() prints each under its own line.
 #define LOCKORDER_STACKTRACE 1
 #include <lockorder/lockorder.hpp>
 
@@ -32,8 +33,20 @@ int main() {
       for (const auto& f : d.first_seen.stack)
         names_path |= f.find("_path") != std::string::npos;
       if (!names_path) ++failures;
+      bool from_path = false;
+      for (const auto& f : d.from_acquired_at.stack) from_path |= f.find("_path") != std::string::npos;
+      if (!from_path) ++failures;
+      for (const lockorder::site* s : {&d.first_seen, &d.from_acquired_at})
+        if (!s->stack.empty() && s->stack.front().starts_with("lockorder::")) ++failures;
     }
-    if (r.text().find("forward_path") == std::string::npos) ++failures;
+    const std::string text = r.text();
+    if (text.find("forward_path") == std::string::npos) ++failures;
+    // Under "where <class> was taken at ...", that site's own stack.
+    for (std::size_t at = text.find("       where "); at != std::string::npos;
+         at = text.find("       where ", at + 1)) {
+      const std::size_t next = text.find('\n', at) + 1;
+      if (text.compare(next, 9, "         ") != 0) ++failures;
+    }
     std::fputs(r.text().c_str(), stdout);
   });
   std::thread(forward_path).join();

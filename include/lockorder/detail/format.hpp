@@ -154,12 +154,16 @@ inline void append_dependency(std::string& out, const dependency& d, std::size_t
            d.rationale + "\n";
     return;
   }
+  // With LOCKORDER_STACKTRACE=1, each site's stack under its own line.
   if (d.how == lock_op::complete) {
     out += "       held when " + d.from.class_name + " was signalled at " +
            describe_site(d.first_seen) + thread + "\n";
-    if (d.from_acquired_at.known())
+    append_stack(out, d.first_seen, "         ");
+    if (d.from_acquired_at.known()) {
       out += "       where " + d.to.class_name + " was taken at " +
              describe_site(d.from_acquired_at) + "\n";
+      append_stack(out, d.from_acquired_at, "         ");
+    }
   } else {
     const bool in_section = d.from.is_completion;
     out += "       " +
@@ -167,16 +171,18 @@ inline void append_dependency(std::string& out, const dependency& d, std::size_t
                        : in_section           ? "taken inside the signalling section of "
                                               : "taken after ") +
            d.from.class_name + " at " + describe_site(d.first_seen) + thread + "\n";
-    if (d.from_acquired_at.known())
+    append_stack(out, d.first_seen, "         ");
+    if (d.from_acquired_at.known()) {
       out += "       where " +
              (in_section ? "the section of " + d.from.class_name + " was opened"
                          : d.from.class_name + " was taken") +
              " at " + describe_site(d.from_acquired_at) + "\n";
+      append_stack(out, d.from_acquired_at, "         ");
+    }
     if (d.through_reclaimed)
       out += "       (learned through a lock between them whose own class was reclaimed when "
              "it was destroyed: the order it proved is kept)\n";
   }
-  append_stack(out, d.first_seen, "         ");
 }
 
 }  // namespace detail

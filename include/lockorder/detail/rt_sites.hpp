@@ -118,8 +118,15 @@ LOCKORDER_COLD void resolve_site(site& s) {
       s.line = found->line;
     }
   }
-  if (LOCKORDER_STACKTRACE)
-    for (const resolved_frame& f : stack) s.stack.push_back(frame_text(f));
+  if (LOCKORDER_STACKTRACE) {
+    // From the first frame that is not lockorder's own (the capture starts inside it).
+    std::size_t first = 0;
+    while (first < stack.size() && (stack[first].function.starts_with("lockorder::") ||
+                                    stack[first].file.find("/include/lockorder/") != std::string::npos))
+      ++first;
+    if (first == stack.size()) first = 0;
+    for (std::size_t i = first; i < stack.size(); ++i) s.stack.push_back(frame_text(stack[i]));
+  }
 }
 
 LOCKORDER_COLD void resolve_sites(lock_info& l) { resolve_site(l.acquired_at); }
