@@ -34,28 +34,6 @@
 #include <type_traits>
 #include <utility>
 
-namespace lockorder::detail {
-
-template <class T>
-constexpr std::string_view pretty_function() {
-  return __PRETTY_FUNCTION__;
-}
-
-/// T's name as the compiler spells it: "device", "net::device", "{anonymous}::device" on
-/// GCC, "(anonymous namespace)::device" on clang. Internal.
-template <class T>
-constexpr std::string_view type_name() {
-  // __PRETTY_FUNCTION__ spells T between a prefix and a suffix that do not depend on T:
-  // measure them once on a probe type.
-  constexpr std::string_view probe = pretty_function<double>();
-  constexpr std::size_t prefix = probe.find("double");
-  constexpr std::size_t suffix = probe.size() - prefix - std::string_view("double").size();
-  constexpr std::string_view s = pretty_function<T>();
-  return s.substr(prefix, s.size() - prefix - suffix);
-}
-
-}  // namespace lockorder::detail
-
 LOCKORDER_NAMESPACE_BEGIN
 
 namespace impl {
@@ -201,75 +179,35 @@ struct lock_fields_check<T, context<Held...>, Sel...> {
 template <class T, fields_check R, class... Held, std::size_t... Sel>
 constexpr void diagnose_fields(std::index_sequence<Sel...>) {
   if constexpr (R.kind == fields_problem::not_aggregate) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::not_an_aggregate_hierarchy<argument_type<T>>();  // lockorder: lock_fields() takes an aggregate whose fields are all lockorder locks (a struct with no constructors, bases or virtual functions)
-#else
-    static_assert(diagnostic::not_an_aggregate_hierarchy<argument_type<T>>,
-                  "lockorder: lock_fields() takes an aggregate whose fields are all lockorder locks (a struct with no constructors, bases or virtual functions)");
-#endif
+    diagnostic::not_an_aggregate_hierarchy<argument_type<T>>();
   } else if constexpr (R.kind == fields_problem::not_a_lock) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::aggregate_field_not_a_lock<aggregate<T>, field_type<R.first, field_t<T, R.first>>>();  // lockorder: every field of an aggregate hierarchy must be a lockorder lock: keep the data next to the struct of locks
-#else
-    static_assert(diagnostic::aggregate_field_not_a_lock<aggregate<T>, field_type<R.first, field_t<T, R.first>>>,
-                  "lockorder: every field of an aggregate hierarchy must be a lockorder lock: keep the data next to the struct of locks");
-#endif
+    diagnostic::aggregate_field_not_a_lock<aggregate<T>, field_type<R.first, field_t<T, R.first>>>();
   } else if constexpr (R.kind == fields_problem::indices) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::aggregate_field_indices<aggregate<T>, field_indices<Sel...>, field_count<fields_of<T>::count>>();  // lockorder: lock_fields<I...>() takes field indices below the field count, in increasing order
-#else
-    static_assert(diagnostic::aggregate_field_indices<aggregate<T>, field_indices<Sel...>, field_count<fields_of<T>::count>>,
-                  "lockorder: lock_fields<I...>() takes field indices below the field count, in increasing order");
-#endif
+    diagnostic::aggregate_field_indices<aggregate<T>, field_indices<Sel...>, field_count<fields_of<T>::count>>();
   } else if constexpr (R.kind == fields_problem::same_class) {
     using A = field_class_t<T, R.first>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::aggregate_field_class_twice<aggregate<T>, field_class<R.first, A>, field_class<R.second, A>>();  // lockorder: two fields of an aggregate hierarchy have one class: give each field its own class
-#else
-    static_assert(diagnostic::aggregate_field_class_twice<aggregate<T>, field_class<R.first, A>, field_class<R.second, A>>,
-                  "lockorder: two fields of an aggregate hierarchy have one class: give each field its own class");
-#endif
+    diagnostic::aggregate_field_class_twice<aggregate<T>, field_class<R.first, A>, field_class<R.second, A>>();
   } else if constexpr (R.kind == fields_problem::levels) {
     using A = field_class_t<T, R.first>;
     using B = field_class_t<T, R.second>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::aggregate_field_order<aggregate<T>, field<R.first, A, level_v<A>>, field<R.second, B, level_v<B>>>();  // lockorder: aggregate field order contradicts the levels: a later field needs a higher level; reorder the fields or change the levels
-#else
-    static_assert(diagnostic::aggregate_field_order<aggregate<T>, field<R.first, A, level_v<A>>, field<R.second, B, level_v<B>>>,
-                  "lockorder: aggregate field order contradicts the levels: a later field needs a higher level; reorder the fields or change the levels");
-#endif
+    diagnostic::aggregate_field_order<aggregate<T>, field<R.first, A, level_v<A>>, field<R.second, B, level_v<B>>>();
   } else if constexpr (R.kind == fields_problem::declared) {
     using A = field_class_t<T, R.first>;
     using B = field_class_t<T, R.second>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::aggregate_field_declared_order<aggregate<T>, field_class<R.first, A>, field_class<R.second, B>, declared<A, first_hop_t<B, A>>>();  // lockorder: aggregate field order contradicts a declared order (after<>): reorder the fields or change the declaration
-#else
-    static_assert(diagnostic::aggregate_field_declared_order<aggregate<T>, field_class<R.first, A>, field_class<R.second, B>, declared<A, first_hop_t<B, A>>>,
-                  "lockorder: aggregate field order contradicts a declared order (after<>): reorder the fields or change the declaration");
-#endif
+    diagnostic::aggregate_field_declared_order<aggregate<T>, field_class<R.first, A>, field_class<R.second, B>, declared<A, first_hop_t<B, A>>>();
   } else if constexpr (R.kind == fields_problem::held) {
     using A = field_class_t<T, R.first>;
     constexpr check_result c = check_acquire<A, Held...>();
     if constexpr (c.kind == check_kind::order) {  // diagnose_acquire's error, naming the field
       using H = entry_class_t<type_at_t<c.index, Held...>>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-      diagnostic::lock_order_violation<acquiring<A, level_v<A>>, while_holding<H, level_v<H>>, field_of<T, R.first>>();  // lockorder: lock order violation: take the lower-level lock first, or change the levels
-#else
-      static_assert(diagnostic::lock_order_violation<acquiring<A, level_v<A>>, while_holding<H, level_v<H>>, field_of<T, R.first>>,
-                    "lockorder: lock order violation: take the lower-level lock first, or change the levels");
-#endif
+      diagnostic::lock_order_violation<acquiring<A, level_v<A>>, while_holding<H, level_v<H>>, field_of<T, R.first>>();
     } else {
       diagnose_acquire<A, Held...>();
     }
   } else if constexpr (R.kind == fields_problem::held_later_field) {
     using A = field_class_t<T, R.first>;
     using B = field_class_t<T, R.second>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::aggregate_field_taken_out_of_order<aggregate<T>, acquiring_field<R.first, A>, while_holding_field<R.second, B>>();  // lockorder: aggregate field order violation: a later field's class is held; take the fields in field order
-#else
-    static_assert(diagnostic::aggregate_field_taken_out_of_order<aggregate<T>, acquiring_field<R.first, A>, while_holding_field<R.second, B>>,
-                  "lockorder: aggregate field order violation: a later field's class is held; take the fields in field order");
-#endif
+    diagnostic::aggregate_field_taken_out_of_order<aggregate<T>, acquiring_field<R.first, A>, while_holding_field<R.second, B>>();
   }
 }
 
@@ -346,7 +284,7 @@ concept can_lock_fields =
 /// call it once per object, after construction. Does nothing with LOCKORDER_RUNTIME=0.
 template <aggregate_hierarchy T>
 void name_fields(T& agg,
-                 std::string_view name = detail::type_name<std::remove_cv_t<T>>()) noexcept {
+                 std::string_view name = detail::qualified_name<std::remove_cv_t<T>>()) noexcept {
 #if LOCKORDER_RUNTIME
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (impl::name_field(boost::pfr::get<I>(agg), name, I), ...);

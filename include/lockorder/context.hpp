@@ -15,7 +15,10 @@
 #pragma once
 
 #include <lockorder/config.hpp>
+#include <lockorder/detail/context_checks.hpp>
+#include <lockorder/detail/diagnostic_table.hpp>
 #include <lockorder/detail/diagnostics.hpp>
+#include <lockorder/detail/guard_body.hpp>
 #include <lockorder/detail/meta.hpp>
 #include <lockorder/lock_class.hpp>
 #include <lockorder/mutex.hpp>
@@ -36,49 +39,14 @@ template <class Locks, class... Held> class group_guard;
 template <class C> class context_at;
 template <class C> class context_before;
 
-namespace impl {
-using namespace ::lockorder::detail;
-
-template <class T> struct is_context : std::false_type {};
-template <class... H> struct is_context<context<H...>> : std::true_type {};
-
-template <class T, class Class>
-struct holds_class;
-template <class... H, class Class>
-struct holds_class<context<H...>, Class>
-    : std::bool_constant<(std::is_same_v<entry_class_t<H>, Class> || ...)> {};
-
-template <class T, class Class>
-struct holds_exclusive;
-template <class... H, class Class>
-struct holds_exclusive<context<H...>, Class>
-    : std::bool_constant<((std::is_same_v<entry_class_t<H>, Class> &&
-                           !entry_traits<H>::is_shared) ||
-                          ...)> {};
-
-template <class T, class E>
-struct acquire_ok;
-template <class... H, class E>
-struct acquire_ok<context<H...>, E>
-    : std::bool_constant<acquire_ok_v<E, H...>> {};
-
-// The context type a (possibly derived) object presents.
-template <class... H> context<H...> as_context(const context<H...>&);
-template <class T>
-using context_of_t = decltype(as_context(std::declval<const std::remove_cvref_t<T>&>()));
-
-// The diagnose_*() functions below are never called: LOCKORDER_DIAGNOSE asks for the type
-// of a call, which instantiates the body to deduce it, and so raises its one error, while
-// nothing is emitted (at -O0 a call would be one more function per acquisition; compile
-// time is a feature). Undefined at the end of this file.
-#define LOCKORDER_DIAGNOSE(...) static_assert(std::is_void_v<decltype(__VA_ARGS__)>)
-
 // The body of every single-lock acquisition (lock(), lock_shared(), ...), expanded in
 // place rather than shared as a function template, which would be one more instantiation
-// per acquisition. Checks the lock type, then the order (a try_lock has none to check),
-// then builds the guard. A rejected lock type yields a bare context instead, so its one
-// error is not followed by errors from inside the guard. Undefined at the end of this file.
-#define LOCKORDER_TAKE(E, Shared, Try)                                  \
+// per acquisition: lock m, of lock type L, as entry E (shared, nested or tried) in a
+// context listing the pack Held, at site, with enter(site) doing the run-time part.
+// Checks the lock type, then the order (a try_lock has none to check), then builds the
+// guard. A rejected lock type yields a bare context instead, so its one error is not
+// followed by errors from inside the guard. Undefined at the end of this file.
+#define LOCKORDER_TAKE(L, E, Held, m, site, enter, Shared, Try)         \
   if constexpr (!impl::acceptable_lock<L, Shared>) {                    \
     LOCKORDER_DIAGNOSE(impl::diagnose_lock_type<L, Shared>());          \
     return context<Held...>{};                                          \
@@ -88,314 +56,6 @@ using context_of_t = decltype(as_context(std::declval<const std::remove_cvref_t<
     return impl::guard_for_t<L, typename impl::push<E, Held...>::type>( \
         enter(site), m, site);                                          \
   }
-
-// Raises the one compile error that explains why E may not be taken while Held are.
-template <class E, class... Held>
-constexpr auto diagnose_acquire() {
-  using C = entry_class_t<E>;
-  constexpr check_result r = check_acquire<E, Held...>();
-  // A nesting subclass taken again is reported as such: "class already held, use
-  // lock_nested" would not help someone who already did.
-  constexpr check_kind kind = r.kind == check_kind::same_class && entry_traits<E>::subclass != 0
-                                  ? check_kind::subclass_order
-                                  : r.kind;
-  if constexpr (kind == check_kind::order) {
-    using H = entry_class_t<type_at_t<r.index, Held...>>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::lock_order_violation<acquiring<C, level_v<C>>, while_holding<H, level_v<H>>>();  // lockorder: lock order violation: take the lower-level lock first, or change the levels
-#else
-    static_assert(diagnostic::lock_order_violation<acquiring<C, level_v<C>>, while_holding<H, level_v<H>>>,
-                  "lockorder: lock order violation: take the lower-level lock first, or change the levels");
-#endif
-  } else if constexpr (kind == check_kind::same_class) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::same_class_twice<acquiring_class<C>, already_holding<C>>();  // lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class
-#else
-    static_assert(diagnostic::same_class_twice<acquiring_class<C>, already_holding<C>>,
-                  "lockorder: class already held: lock_nested<N> for a deliberate nesting, lock_all() for several locks of one class");
-#endif
-  } else if constexpr (kind == check_kind::subclass_order) {
-    constexpr unsigned held_sub = entry_traits<type_at_t<r.index, Held...>>::subclass;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::nesting_subclass_order<acquiring_subclass<C, entry_traits<E>::subclass>, while_holding_subclass<C, held_sub>>();  // lockorder: nesting subclasses must increase: take the lower subclass first
-#else
-    static_assert(diagnostic::nesting_subclass_order<acquiring_subclass<C, entry_traits<E>::subclass>, while_holding_subclass<C, held_sub>>,
-                  "lockorder: nesting subclasses must increase: take the lower subclass first");
-#endif
-  } else if constexpr (kind == check_kind::subclass_range) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::nesting_subclass_out_of_range<acquiring_subclass<C, entry_traits<E>::subclass>, subclasses_allowed<LOCKORDER_MAX_SUBCLASSES>>();  // lockorder: nesting subclass out of range (LOCKORDER_MAX_SUBCLASSES)
-#else
-    static_assert(diagnostic::nesting_subclass_out_of_range<acquiring_subclass<C, entry_traits<E>::subclass>, subclasses_allowed<LOCKORDER_MAX_SUBCLASSES>>,
-                  "lockorder: nesting subclass out of range (LOCKORDER_MAX_SUBCLASSES)");
-#endif
-  } else if constexpr (kind == check_kind::declared_order) {
-    using H = entry_class_t<type_at_t<r.index, Held...>>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::declared_order_violation<acquiring_class<C>, while_holding_class<H>, declared<H, first_hop_t<C, H>>>();  // lockorder: declared order violation: the class is declared (after<>) to be taken before a held one: take it first
-#else
-    static_assert(diagnostic::declared_order_violation<acquiring_class<C>, while_holding_class<H>, declared<H, first_hop_t<C, H>>>,
-                  "lockorder: declared order violation: the class is declared (after<>) to be taken before a held one: take it first");
-#endif
-  } else if constexpr (kind == check_kind::declared_cycle) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::declared_order_cycle<cycle_members_t<C>>();  // lockorder: the after<> declarations of these classes form a cycle: no order can satisfy them
-#else
-    static_assert(diagnostic::declared_order_cycle<cycle_members_t<C>>,
-                  "lockorder: the after<> declarations of these classes form a cycle: no order can satisfy them");
-#endif
-  } else if constexpr (kind == check_kind::not_after_bound) {
-    using B = entry_class_t<type_at_t<r.index, Held...>>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::outside_context_before_bound<acquiring_class<C>, bound_before<B>>();  // lockorder: inside a context_before<C> only C and classes ordered after C may be taken
-#else
-    static_assert(diagnostic::outside_context_before_bound<acquiring_class<C>, bound_before<B>>,
-                  "lockorder: inside a context_before<C> only C and classes ordered after C may be taken");
-#endif
-  } else if constexpr (kind == check_kind::declared_levels) {
-    using A = level_conflict_t<C>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::declared_order_contradicts_levels<declared<C, A>, levels<level_v<typename A::class_type>, level_v<C>>>();  // lockorder: a class declared before another (after<>) must have a lower level
-#else
-    static_assert(diagnostic::declared_order_contradicts_levels<declared<C, A>, levels<level_v<typename A::class_type>, level_v<C>>>,
-                  "lockorder: a class declared before another (after<>) must have a lower level");
-#endif
-  }
-}
-
-template <bool Wait, class W, class... Held>
-constexpr auto diagnose_wait() {
-  constexpr std::size_t i = find_level_conflict<Wait, W, Held...>();
-  if constexpr (i < sizeof...(Held)) {
-    using H = entry_class_t<type_at_t<i, Held...>>;
-    if constexpr (Wait) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-      diagnostic::wait_while_holding_higher_lock<waiting_on<W, level_v<W>>, while_holding<H, level_v<H>>>();  // lockorder: waiting on a completion while holding a lock ranked at or above it: wait first, or rank the completion higher
-#else
-      static_assert(diagnostic::wait_while_holding_higher_lock<waiting_on<W, level_v<W>>, while_holding<H, level_v<H>>>,
-                    "lockorder: waiting on a completion while holding a lock ranked at or above it: wait first, or rank the completion higher");
-#endif
-    } else {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-      diagnostic::complete_while_holding_lower_lock<completing<W, level_v<W>>, while_holding<H, level_v<H>>>();  // lockorder: completing while holding a lock ranked at or below the completion: release it first, or rank the completion lower
-#else
-      static_assert(diagnostic::complete_while_holding_lower_lock<completing<W, level_v<W>>, while_holding<H, level_v<H>>>,
-                    "lockorder: completing while holding a lock ranked at or below the completion: release it first, or rank the completion lower");
-#endif
-    }
-  }
-}
-
-// The lock types an acquisition accepts (a shared one needs a shared_mutex). A plain
-// trait, so testing it never evaluates a deleted carrier (GCC would add an error).
-template <class L, bool Shared>
-concept acceptable_lock =
-    lockorder_lock<L> && (!Shared || requires { requires L::lockorder_shared; });
-
-// Raises the one compile error that explains why L is not acceptable_lock<L, Shared>.
-template <class L, bool Shared>
-constexpr auto diagnose_lock_type() {
-  if constexpr (!lockorder_lock<L>) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::not_a_lockorder_lock<argument_type<L>>();  // lockorder: contexts take lockorder locks: wrap it as lockorder::mutex<Class, YourLock>
-#else
-    static_assert(diagnostic::not_a_lockorder_lock<argument_type<L>>,
-                  "lockorder: contexts take lockorder locks: wrap it as lockorder::mutex<Class, YourLock>");
-#endif
-  } else if constexpr (Shared && !L::lockorder_shared) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::lock_shared_needs_a_shared_mutex<argument_type<L>>();  // lockorder: shared acquisition of an exclusive-only lock: use lockorder::shared_mutex
-#else
-    static_assert(diagnostic::lock_shared_needs_a_shared_mutex<argument_type<L>>,
-                  "lockorder: shared acquisition of an exclusive-only lock: use lockorder::shared_mutex");
-#endif
-  }
-}
-
-// Index of the first false in Ok..., or sizeof...(Ok): lock_all() reports one lock only.
-template <bool... Ok>
-consteval std::size_t first_false() {
-  constexpr bool ok[] = {Ok...};
-  std::size_t i = 0;
-  while (i < sizeof...(Ok) && ok[i]) ++i;
-  return i;
-}
-
-template <class L> struct lock_class_of { using type = void; };
-template <lockorder_lock L> struct lock_class_of<L> { using type = typename L::class_type; };
-template <class L> using lock_class_t = typename lock_class_of<std::remove_cvref_t<L>>::type;
-
-// The last type of a pack: a comma fold, no recursive instantiation.
-template <class... T>
-using last_t = typename decltype((std::type_identity<T>{}, ...))::type;
-
-// The guard type for lock type L over a held list (a type_list from push<>).
-template <class L, class List> struct guard_for;
-template <class L, class... S> struct guard_for<L, type_list<S...>> { using type = guard<L, S...>; };
-template <class L, class List> using guard_for_t = typename guard_for<L, List>::type;
-
-// lock_all()'s order between the classes of a group: a declared order (after<>, a
-// hierarchy) first, then levels; two ranked classes of one level go by address. A pair
-// neither declares nor ranks cannot be ordered (the error names the group's classes).
-template <class A, class B>
-inline constexpr bool group_before_v =
-    !std::is_same_v<A, B> &&
-    (declared_before_v<A, B> || (!declared_before_v<B, A> && is_ranked_v<A> && is_ranked_v<B> &&
-                                 level_v<A> < level_v<B>));
-template <class A, class B>
-inline constexpr bool group_orderable_v =
-    std::is_same_v<A, B> || (is_ranked_v<A> && is_ranked_v<B>) || declared_before_v<A, B> ||
-    declared_before_v<B, A>;
-template <class... C>
-inline constexpr bool group_unorderable_v = false;
-template <class First, class... C>
-inline constexpr bool group_unorderable_v<First, C...> =
-    !((group_orderable_v<First, C> && ...) && !group_unorderable_v<C...>);
-/// C's place in a group of classes All...: how many of them lock_all() takes before it.
-template <class C, class... All>
-inline constexpr std::size_t group_rank_v = (std::size_t{0} + ... + group_before_v<All, C>);
-
-// The held list after a group (lock_all, lock_fields) of entries E... is taken: the held
-// entries no member dominates, then every member (a group guard lists its whole group).
-template <class List, class... E> struct push_all;
-template <class... H, class... E>
-struct push_all<type_list<H...>, E...> {
-  static constexpr unsigned long long keep = (~0ull & ... & step_v<E, H...>.keep);
-  template <std::size_t... I>
-  static auto select(std::index_sequence<I...>)
-      -> join<std::conditional_t<(keep >> I) & 1, type_list<H>, type_list<>>..., type_list<E...>>;
-  using type = typename decltype(select(std::index_sequence_for<H...>{}))::type;
-};
-template <class Locks, class List> struct group_for;
-template <class Locks, class... S>
-struct group_for<Locks, type_list<S...>> { using type = group_guard<Locks, S...>; };
-template <class... Held, class... L>
-auto make_group_type(context<Held...>*, std::tuple<L&...>*)
-    -> typename group_for<std::tuple<L&...>,
-                          typename push_all<type_list<Held...>, lock_class_t<L>...>::type>::type;
-template <class Ctx, class... L>
-using group_for_t = decltype(make_group_type(static_cast<Ctx*>(nullptr),
-                                             static_cast<std::tuple<L&...>*>(nullptr)));
-
-// Raises the one error that explains why a context listing Held... is not a
-// context_at<E>: E is not held (in that mode), or another held class is not before it.
-// The class a context lists last (what the error names), or nothing_held.
-template <class... H> struct innermost_class { using type = nothing_held; };
-template <class H0, class... H>
-struct innermost_class<H0, H...> { using type = entry_class_t<type_at_t<sizeof...(H), H0, H...>>; };
-
-template <class C, class... Held>
-constexpr auto diagnose_not_held() {
-  using H = typename innermost_class<Held...>::type;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-  diagnostic::context_at_class_not_held<callee_needs_held<C>, innermost_held<H>>();  // lockorder: the callee needs C held (context_at<C> or holding<C>), and the caller's context does not list it in that mode
-#else
-  static_assert(diagnostic::context_at_class_not_held<callee_needs_held<C>, innermost_held<H>>,
-                "lockorder: the callee needs C held (context_at<C> or holding<C>), and the caller's context does not list it in that mode");
-#endif
-}
-template <class E, class... Held>
-constexpr auto diagnose_at() {
-  constexpr check_result r = check_at_v<E, Held...>;
-  if constexpr (r.kind == check_kind::not_held) {
-    diagnose_not_held<entry_class_t<E>, Held...>();
-  } else {
-    using H = entry_class_t<type_at_t<r.index, Held...>>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::context_at_not_innermost<callee_needs_held<entry_class_t<E>>, also_holding<H>>();  // lockorder: context_at<C> means C is the innermost lock, and this held class is not ordered before C
-#else
-    static_assert(diagnostic::context_at_not_innermost<callee_needs_held<entry_class_t<E>>, also_holding<H>>,
-                  "lockorder: context_at<C> means C is the innermost lock, and this held class is not ordered before C");
-#endif
-  }
-}
-
-// Raises the one error that explains why a context listing Held... is not a
-// context_before<C>: C may not be taken while one of them is held.
-template <class C, class... Held>
-constexpr auto diagnose_before() {
-  constexpr check_result r = check_v<C, Held...>;
-  if constexpr (r.kind == check_kind::declared_cycle || r.kind == check_kind::declared_levels ||
-                r.kind == check_kind::subclass_range) {
-    diagnose_acquire<C, Held...>();  // C's own declarations are wrong: say that
-  } else {
-    using H = entry_class_t<type_at_t<r.index, Held...>>;
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::context_before_violated<callee_may_take<C>, while_holding_class<H>>();  // lockorder: the callee takes context_before<C> (C may be taken there), and a held class may not precede C
-#else
-    static_assert(diagnostic::context_before_violated<callee_may_take<C>, while_holding_class<H>>,
-                  "lockorder: the callee takes context_before<C> (C may be taken there), and a held class may not precede C");
-#endif
-  }
-}
-
-// holding<Ctx, C> as a requirement: false only after raising the error that names C.
-template <class Ctx, class Class> struct holding_check;
-template <class... H, class Class>
-struct holding_check<context<H...>, Class> {
-  static constexpr bool held = holds_class<context<H...>, Class>::value;
-  static constexpr bool value = [] {
-    if constexpr (!held) LOCKORDER_DIAGNOSE(diagnose_not_held<Class, H...>());
-    return held;
-  }();
-};
-
-// Per-thread bookkeeping for the stale-context check (see docs/concepts.md#stale).
-#if LOCKORDER_CHECK_CONTEXT
-struct context_depth {
-  std::uint32_t value = 0;
-};
-#else
-struct context_depth {};
-#endif
-
-struct context_access;
-
-// What every context shares, whatever it holds: its depth (LOCKORDER_CHECK_CONTEXT) and
-// the checks on it. Not a template, so no held set instantiates any of it again.
-class context_base {
- protected:
-  [[gnu::always_inline]] context_base() = default;
-  [[gnu::always_inline]] explicit context_base(context_depth d) : depth_(d) {}
-#if LOCKORDER_CHECK_CONTEXT
-  // A moved-from guard is no context any more: using it is reported as stale.
-  context_base(const context_base&) = default;
-  context_base(context_base&& other) noexcept : depth_(other.depth_) { other.depth_ = {}; }
-  context_base& operator=(const context_base&) = default;
-#endif
-
-  // Checks that this context is the thread's innermost one and opens a child.
-  [[gnu::always_inline]] context_depth enter(call_site site) {
-#if LOCKORDER_CHECK_CONTEXT
-    return {rt::context_enter(depth_.value, site)};
-#else
-    (void)site;
-    return {};
-#endif
-  }
-  [[gnu::always_inline]] void check_current(call_site site) {
-#if LOCKORDER_CHECK_CONTEXT
-    rt::context_check(depth_.value, site);
-#else
-    (void)site;
-#endif
-  }
-
-  // No initializer here: context_depth has its own, and without one the defaults stay
-  // trivial when it is empty (no constructor call per held set at -O0).
-  [[no_unique_address]] context_depth depth_;
-
-  // The depth a context_at/context_before made from this context takes on (found by ADL).
-  [[gnu::always_inline]] friend context_depth depth_of(const context_base& c) {
-    return c.depth_;
-  }
-};
-
-// Selects group_guard's constructor that keeps the order given (lock_fields()).
-struct in_given_order_t {};
-inline constexpr in_given_order_t in_given_order{};
-
-}  // namespace impl
 
 /// A context: the set of classes this thread holds, as a type. Obtain the root with
 /// unlocked(); every other context is a guard returned by one of these functions.
@@ -412,7 +72,7 @@ class context : public impl::context_base {
       L& m, call_site site = {})
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = impl::lock_class_t<L>;
-    LOCKORDER_TAKE(E, false, false);
+    LOCKORDER_TAKE(L, E, Held, m, site, enter, false, false);
   }
 
   /// Takes `m` shared (a reader). Same order rules as lock().
@@ -421,7 +81,7 @@ class context : public impl::context_base {
       L& m, call_site site = {})
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = shared<impl::lock_class_t<L>>;
-    LOCKORDER_TAKE(E, true, false);
+    LOCKORDER_TAKE(L, E, Held, m, site, enter, true, false);
   }
 
   /// Takes `m` as nesting subclass N of its class (lockdep's mutex_lock_nested): the same
@@ -431,7 +91,7 @@ class context : public impl::context_base {
       L& m, call_site site = {})
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = nested<impl::lock_class_t<L>, N>;
-    LOCKORDER_TAKE(E, false, false);
+    LOCKORDER_TAKE(L, E, Held, m, site, enter, false, false);
   }
 
   /// Tries to take `m`; never blocks, so it may go against the order. The guard owns the
@@ -443,7 +103,7 @@ class context : public impl::context_base {
       L& m, call_site site = {})
       LOCKORDER_ACQUIRE(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = tried<impl::lock_class_t<L>>;
-    LOCKORDER_TAKE(E, false, true);
+    LOCKORDER_TAKE(L, E, Held, m, site, enter, false, true);
   }
 
   /// try_lock() for a shared acquisition.
@@ -452,7 +112,7 @@ class context : public impl::context_base {
       L& m, call_site site = {})
       LOCKORDER_ACQUIRE_SHARED(m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
     using E = tried<shared<impl::lock_class_t<L>>>;
-    LOCKORDER_TAKE(E, true, true);
+    LOCKORDER_TAKE(L, E, Held, m, site, enter, true, true);
   }
 
   /// Takes several locks as one step. Their levels must all be above every held level;
@@ -634,103 +294,6 @@ concept can_lock_nested = lockorder_lock<L> &&
                           impl::acquire_ok<impl::context_of_t<Ctx>,
                                              nested<typename L::class_type, N>>::value;
 
-
-namespace impl {
-using namespace ::lockorder::detail;
-
-// How guards take and drop a lock for a held-set entry E. With the runtime off the
-// site is dropped and these are the bare calls on the underlying lock.
-struct lock_access {
-  // Not analysed (-Wthread-safety): the guard, not this helper, owns what it takes.
-  template <class E, class L>
-  LOCKORDER_RT0_INLINE static bool acquire(L& m, unsigned flags,
-                                           call_site site)
-      LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    using T = entry_traits<E>;
-#if LOCKORDER_RUNTIME
-    if constexpr (T::is_shared)
-      return m.acquire_shared_impl(T::is_try, site);
-    else
-      return m.acquire_impl(T::subclass, T::is_try, flags, site);
-#else
-    (void)flags, (void)site;
-    if constexpr (T::is_try && T::is_shared) return m.try_lock_shared();
-    else if constexpr (T::is_try) return m.try_lock();
-    else if constexpr (T::is_shared) return m.lock_shared(), true;
-    else return m.lock(), true;
-#endif
-  }
-  template <class E, class L>
-  LOCKORDER_RT0_INLINE static void release(L& m) LOCKORDER_NO_THREAD_SAFETY_ANALYSIS {
-    if constexpr (entry_traits<E>::is_shared)
-      m.unlock_shared();
-    else
-      m.unlock();
-  }
-};
-
-// The owning half of a guard: everything that depends only on the lock type and how it
-// is held (entry E), so it is instantiated once per lock type, never per held set
-// (compile time is a feature: a held set is a new type at every acquisition).
-template <class Lock, class E>
-class guard_body {
- public:
-  guard_body(guard_body&& other) noexcept : lock_(other.lock_) {
-    other.lock_ = nullptr;
-#if LOCKORDER_CHECK_CONTEXT
-    leave_ = other.leave_;
-    other.leave_ = {};
-#endif
-  }
-  guard_body& operator=(guard_body&&) = delete;  // a context's place in the nesting is fixed
-  guard_body(const guard_body&) = delete;
-  ~guard_body() {
-    release();
-#if LOCKORDER_CHECK_CONTEXT
-    rt::context_leave(leave_.value);
-#endif
-  }
-
- protected:
-  // Not inlined: with the validator off, one small function per lock type costs less
-  // compile time at -O0 than its body inlined into every acquisition (an optimizing
-  // build inlines it anyway).
-  guard_body(context_depth d, Lock& m, call_site site) : lock_(nullptr) {
-#if LOCKORDER_CHECK_CONTEXT
-    leave_ = d;
-#  if LOCKORDER_EXCEPTIONS
-    try {
-#  endif
-      if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
-#  if LOCKORDER_EXCEPTIONS
-    } catch (...) {  // a report thrown in throw mode: nothing is held; leave the depth
-      rt::context_leave(d.value);
-      throw;
-    }
-#  endif
-#else
-    (void)d;
-    if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
-#endif
-  }
-  void release() {
-    if (Lock* m = lock_) {
-      lock_ = nullptr;
-      lock_access::release<E>(*m);
-    }
-  }
-  // Takes m again after release() (a try-lock entry tries again).
-  void take_again(Lock& m, call_site site) {
-    if (lock_access::acquire<E>(m, 0, site)) lock_ = &m;
-  }
-
-  Lock* lock_;
-#if LOCKORDER_CHECK_CONTEXT
-  context_depth leave_;  // the depth this guard opened
-#endif
-};
-
-}  // namespace impl
 
 /// Owns one lock taken through a context, and is the context that holds it too.
 /// Move-only. Destroying it (or unlock()) releases the lock; the guard remains a valid
@@ -916,12 +479,7 @@ using namespace ::lockorder::detail;
 // classes that neither a declaration nor their levels order.
 template <class... C>
 constexpr auto diagnose_mixed_unranked() {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-  diagnostic::lock_all_cannot_order_unranked<C...>();  // lockorder: lock_all() orders by level and declared order: give the classes levels or declare their order, or lock unranked ones of a single class together
-#else
-  static_assert(diagnostic::lock_all_cannot_order_unranked<C...>,
-                "lockorder: lock_all() orders by level and declared order: give the classes levels or declare their order, or lock unranked ones of a single class together");
-#endif
+  diagnostic::lock_all_cannot_order_unranked<C...>();
 }
 }  // namespace impl
 
@@ -961,5 +519,4 @@ struct context_access {
 
 LOCKORDER_NAMESPACE_END
 
-#undef LOCKORDER_DIAGNOSE
 #undef LOCKORDER_TAKE

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <lockorder/config.hpp>
+#include <lockorder/detail/diagnostic_table.hpp>
+#include <lockorder/detail/fixed_string.hpp>
 
 #include <climits>
 #include <concepts>
@@ -19,16 +21,6 @@ namespace lockorder {
 
 /// A class's place in the global order. Lower levels are acquired first.
 using level_t = int;
-
-/// A string usable as a template argument: the rationale of a declared order.
-template <std::size_t N>
-struct fixed_string {
-  char data[N];
-  consteval fixed_string(const char (&s)[N]) {
-    for (std::size_t i = 0; i < N; ++i) data[i] = s[i];
-  }
-  [[nodiscard]] constexpr std::string_view view() const { return {data, N - 1}; }
-};
 
 /// One declared order: class C is acquired before the class that lists it. `Why` says
 /// why; reports and generated docs print it. C may be incomplete where it is named.
@@ -81,24 +73,12 @@ struct in_t {
 template <class H>
 inline constexpr in_t<H> in{};
 
-// Words of the hierarchy checks, in error messages (never defined; the carriers of the
-// other checks are in detail/diagnostics.hpp, which depends on this header).
+// Words of the hierarchy checks, in error messages (never defined; the other checks'
+// words are in detail/diagnostics.hpp, which depends on this header).
 template <class Class> struct claiming_membership;  ///< the class whose LOCKORDER_CLASS says in<H>
 template <class Class> struct named_in_a_step;      ///< a step's class
 template <class Class> struct named_in_two_steps;   ///< a class listed twice
 template <class Hierarchy> struct of_hierarchy;
-
-namespace diagnostic {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-template <class... Why> void class_not_a_step_of_its_hierarchy() = delete;  // Fix: add a lockorder::step<Class, "why"> for it to the hierarchy, or drop the in<> (docs/diagnostics.md#hierarchy).
-template <class... Why> void step_class_not_in_hierarchy() = delete;  // Fix: add lockorder::in<Hierarchy> to the LOCKORDER_CLASS of the step's class (docs/diagnostics.md#hierarchy).
-template <class... Why> void class_twice_in_hierarchy() = delete;  // Fix: a class has one place in a hierarchy: remove one of its steps (docs/diagnostics.md#hierarchy).
-#else
-template <class... Why> constexpr bool class_not_a_step_of_its_hierarchy = false;  // Fix: add a lockorder::step<Class, "why"> for it to the hierarchy, or drop the in<> (docs/diagnostics.md#hierarchy).
-template <class... Why> constexpr bool step_class_not_in_hierarchy = false;  // Fix: add lockorder::in<Hierarchy> to the LOCKORDER_CLASS of the step's class (docs/diagnostics.md#hierarchy).
-template <class... Why> constexpr bool class_twice_in_hierarchy = false;  // Fix: a class has one place in a hierarchy: remove one of its steps (docs/diagnostics.md#hierarchy).
-#endif
-}  // namespace diagnostic
 
 namespace detail {
 struct level_spec {
@@ -150,19 +130,9 @@ template <class Self, class H>
 constexpr auto check_claim() {
   using P = step_position<Self, H>;
   if constexpr (P::count == 0) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::class_not_a_step_of_its_hierarchy<claiming_membership<Self>, of_hierarchy<H>>();  // lockorder: the class declares in<H>, and no step of H names it
-#else
-    static_assert(diagnostic::class_not_a_step_of_its_hierarchy<claiming_membership<Self>, of_hierarchy<H>>,
-                  "lockorder: the class declares in<H>, and no step of H names it");
-#endif
+    diagnostic::class_not_a_step_of_its_hierarchy<claiming_membership<Self>, of_hierarchy<H>>();
   } else if constexpr (P::count > 1) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::class_twice_in_hierarchy<named_in_two_steps<Self>, of_hierarchy<H>>();  // lockorder: a hierarchy names this class in two steps: it has one place in the order
-#else
-    static_assert(diagnostic::class_twice_in_hierarchy<named_in_two_steps<Self>, of_hierarchy<H>>,
-                  "lockorder: a hierarchy names this class in two steps: it has one place in the order");
-#endif
+    diagnostic::class_twice_in_hierarchy<named_in_two_steps<Self>, of_hierarchy<H>>();
   }
 }
 template <class Self, class Item>
@@ -180,12 +150,7 @@ inline constexpr bool claims_v =
 template <class P, class H>
 constexpr auto check_member() {
   if constexpr (!claims_v<P, H>) {
-#if LOCKORDER_WORKAROUND_GCC_STATIC_ASSERT_NOTE
-    diagnostic::step_class_not_in_hierarchy<named_in_a_step<P>, of_hierarchy<H>>();  // lockorder: a step of this hierarchy names the class, and its LOCKORDER_CLASS does not say in<H>
-#else
-    static_assert(diagnostic::step_class_not_in_hierarchy<named_in_a_step<P>, of_hierarchy<H>>,
-                  "lockorder: a step of this hierarchy names the class, and its LOCKORDER_CLASS does not say in<H>");
-#endif
+    diagnostic::step_class_not_in_hierarchy<named_in_a_step<P>, of_hierarchy<H>>();
   }
 }
 
@@ -284,19 +249,20 @@ concept lock_class = requires {
 };
 
 namespace detail {
-// The qualified name of T ("ranked::vmm_mutex") in the signature of a function template
-// whose parameter is T: "... [with T = ranked::vmm_mutex; ...]" (GCC) or
-// "... [T = ranked::vmm_mutex]" (clang).
-constexpr std::string_view name_in_signature(std::string_view f) noexcept {
-  const std::size_t start = f.find("T = ") + 4;
-  const std::size_t end = f.find_first_of(";]", start);
-  return f.substr(start, end - start);
-}
 // The signature that names T, unparsed: the run-time validator keeps one per class and
 // parses it when the class is registered, so a class costs it no constant evaluation.
 template <class T>
 consteval const char* signature() {
   return __PRETTY_FUNCTION__;
+}
+/// The name of T in signature<T>(): "ranked::vmm_mutex", "net::device",
+/// "{anonymous}::device" (GCC) or "(anonymous namespace)::device" (clang). The signature
+/// ends with T: "... signature() [with T = " (GCC) or "... [T = " (clang), T, then "]",
+/// so T is all that lies between the first "T = " and the last character, whatever it
+/// holds itself (a ';' or ']' in a template argument).
+constexpr std::string_view name_in_signature(std::string_view f) noexcept {
+  const std::size_t start = f.find("T = ") + 4;
+  return f.substr(start, f.size() - 1 - start);
 }
 template <class T>
 consteval std::string_view qualified_name() {

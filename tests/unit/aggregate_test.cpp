@@ -185,12 +185,21 @@ namespace agg_ns {
 struct agg_named {
   lockorder::mutex<agg_lo> lo;
 };
+template <lockorder::fixed_string S>
+struct agg_tagged {};
 }  // namespace agg_ns
 
 TEST_CASE("aggregate: the type name helper spells the type as the compiler does") {
-  STATIC_REQUIRE(lockorder::detail::type_name<agg_mixed>() == "agg_mixed");
-  STATIC_REQUIRE(lockorder::detail::type_name<agg_ns::agg_named>() == "agg_ns::agg_named");
-  STATIC_REQUIRE(lockorder::detail::type_name<int>() == "int");
+  using lockorder::detail::qualified_name;
+  STATIC_REQUIRE(qualified_name<agg_mixed>() == "agg_mixed");
+  STATIC_REQUIRE(qualified_name<agg_ns::agg_named>() == "agg_ns::agg_named");
+  STATIC_REQUIRE(qualified_name<int>() == "int");
+  // A ';' or ']' inside the type does not end its name (the parser measures the
+  // signature around a probe type instead of searching for a delimiter).
+  constexpr std::string_view tagged = qualified_name<agg_ns::agg_tagged<"a;b]">>();
+  STATIC_REQUIRE(tagged.starts_with("agg_ns::agg_tagged<"));
+  STATIC_REQUIRE(tagged.find("a;b]") != std::string_view::npos);
+  STATIC_REQUIRE(tagged.ends_with(">"));
 }
 
 LOCKORDER_CLASS(agg_rt_x);

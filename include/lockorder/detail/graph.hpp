@@ -16,6 +16,8 @@
 // Internal: not a stable interface. Tested against a naive model in tests/unit.
 #pragma once
 
+#include <lockorder/detail/fixed_hash_set.hpp>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -28,24 +30,11 @@ constexpr std::uint8_t edge_kind(bool from_reader, bool to_reader) {
   return static_cast<std::uint8_t>(1u << (from_reader * 2 + to_reader));
 }
 
-/// Empties slot i of a linear-probing table of `size` (a power of two; 0 = empty) by
-/// shifting back the entries the hole would cut off from their home slot (`home(entry)`).
-template <class T, class Home>
-void probe_erase(T* table, std::size_t size, std::size_t i, Home home) {
-  for (std::size_t j = (i + 1) & (size - 1); table[j] != T{}; j = (j + 1) & (size - 1)) {
-    const std::size_t h = home(table[j]);
-    // Move table[j] into the hole unless its home lies cyclically in (i, j].
-    if (i <= j ? (h <= i || h > j) : (h <= i && h > j)) {
-      table[i] = table[j];
-      i = j;
-    }
-  }
-  table[i] = T{};
-}
-
 template <std::size_t MaxNodes, std::size_t MaxEdges>
 class dep_graph {
   static_assert(MaxNodes >= 2 && MaxEdges >= 1);
+  // The edge index's slots: at least twice the edges, so it is never more than half full
+  // and probe() always finds the key or an empty slot.
   static constexpr std::size_t hash_size = [] {
     std::size_t n = 1;
     while (n < 2 * MaxEdges) n *= 2;
@@ -87,11 +76,11 @@ class dep_graph {
     if (e.next_out) edge_[e.next_out - 1].prev_out = e.prev_out;
     (e.prev_in ? edge_[e.prev_in - 1].next_in : in_[e.to]) = e.next_in;
     if (e.next_in) edge_[e.next_in - 1].prev_in = e.prev_in;
-    std::size_t i = hash(key_of(e.from, e.to));
-    while (table_[i] != index + 1) i = (i + 1) & (hash_size - 1);
-    probe_erase(table_, hash_size, i, [this](std::uint32_t slot) {
-      return hash(key_of(edge_[slot - 1].from, edge_[slot - 1].to));
-    });
+    table_.erase(table_.probe(hash(key_of(e.from, e.to)),
+                              [&](std::uint32_t slot) { return slot == index + 1; }),
+                 [this](std::uint32_t slot) {
+                   return hash(key_of(edge_[slot - 1].from, edge_[slot - 1].to));
+                 });
     e = edge{0, 0, free_, 0, 0, 0, 0};
     free_ = index + 1;
     ++freed_;
@@ -106,11 +95,10 @@ class dep_graph {
 
   /// Index of edge from -> to, or -1.
   [[nodiscard]] std::int64_t find(std::uint32_t from, std::uint32_t to) const {
-    for (std::size_t h = hash(key_of(from, to));; h = (h + 1) & (hash_size - 1)) {
-      const std::uint32_t e = table_[h];
-      if (e == 0) return -1;
-      if (edge_[e - 1].from == from && edge_[e - 1].to == to) return e - 1;
-    }
+    const std::uint32_t e = table_.slots[table_.probe(hash(key_of(from, to)), [&](std::uint32_t s) {
+      return edge_[s - 1].from == from && edge_[s - 1].to == to;
+    })];
+    return e ? std::int64_t{e} - 1 : -1;
   }
 
   /// Adds from -> to seen as `kind`. On `cycle`, nothing is added and `path`/`path_len`
@@ -156,9 +144,8 @@ class dep_graph {
     if (out_[from]) edge_[out_[from] - 1].prev_out = index + 1;
     if (in_[to]) edge_[in_[to] - 1].prev_in = index + 1;
     out_[from] = in_[to] = index + 1;
-    std::size_t h = hash(key_of(from, to));
-    while (table_[h] != 0) h = (h + 1) & (hash_size - 1);
-    table_[h] = index + 1;
+    table_.slots[table_.probe(hash(key_of(from, to)), [](std::uint32_t) { return false; })] =
+        index + 1;
     return result::added;
   }
 
@@ -217,7 +204,7 @@ class dep_graph {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
-    return static_cast<std::size_t>(k) & (hash_size - 1);
+    return static_cast<std::size_t>(k);
   }
 
   // A new mark for the seen_* arrays. When the counter wraps, marks left 2^32 searches
@@ -288,7 +275,7 @@ class dep_graph {
   std::uint32_t stack_[MaxNodes], delta_f_[MaxNodes], delta_b_[MaxNodes], ranks_[MaxNodes];
   std::uint32_t queue_[2 * MaxNodes];
   edge edge_[MaxEdges];
-  std::uint32_t table_[hash_size];
+  fixed_hash_set<std::uint32_t, hash_size> table_;  // edge index + 1 by (from, to)
 };
 
 }  // namespace lockorder::detail

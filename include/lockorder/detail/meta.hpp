@@ -75,7 +75,7 @@ struct check_result {
 
 // One held entry as the check sees it: its class's node and facts, its nesting
 // subclass, and whether it is a context_before<> bound rather than a held lock.
-struct held_entry {
+struct held_facts {
   const class_node* node;
   const class_facts* facts;
   unsigned subclass;
@@ -97,7 +97,7 @@ constexpr bool ordered_after(const class_node* x, const class_facts* xf, const c
 /// so the number of context types is bounded by classes, not by paths
 /// (docs/concepts.md#what-a-context-lists).
 constexpr bool dominates(const class_node* e, const class_facts* ef, unsigned esub,
-                         const held_entry& h) {
+                         const held_facts& h) {
   if (h.before) return h.node == e || ordered_after(e, ef, h.node);
   if (h.node == e) return esub > h.subclass;
   const bool by_level = e->ranked && h.node->ranked && h.node->level < e->level;
@@ -116,7 +116,7 @@ constexpr bool dominates(const class_node* e, const class_facts* ef, unsigned es
 /// orders relate are not checked here: their order is the run-time layer's job.
 /// Not a template: every acquisition shares this one function (compile time is a feature).
 constexpr check_result check_nodes(const class_node* c, const class_facts* cf, unsigned sub,
-                                   const held_entry* held, std::size_t n) {
+                                   const held_facts* held, std::size_t n) {
   if (sub >= LOCKORDER_MAX_SUBCLASSES) return {check_kind::subclass_range, 0};
   if (cf->in_cycle) return {check_kind::declared_cycle, 0};
   if (cf->contradicts_levels) return {check_kind::declared_levels, 0};
@@ -124,7 +124,7 @@ constexpr check_result check_nodes(const class_node* c, const class_facts* cf, u
   check_result worst{};
   level_t worst_level = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const held_entry& h = held[i];
+    const held_facts& h = held[i];
     if (h.before) {
       if (h.node != c && !ordered_after(c, cf, h.node) && worst.kind == check_kind::ok)
         worst = {check_kind::not_after_bound, i};
@@ -152,7 +152,7 @@ constexpr check_result check_nodes(const class_node* c, const class_facts* cf, u
 }
 
 template <class... Held>
-inline constexpr held_entry held_entries_v[sizeof...(Held) + 1] = {
+inline constexpr held_facts held_facts_v[sizeof...(Held) + 1] = {
     {&node_v<entry_class_t<Held>>, facts_v<entry_class_t<Held>>, entry_traits<Held>::subclass,
      entry_traits<Held>::is_before, entry_traits<Held>::is_shared}...,
     {nullptr, nullptr, 0, false, false}};
@@ -161,7 +161,7 @@ inline constexpr held_entry held_entries_v[sizeof...(Held) + 1] = {
 template <class E, class... Held>
 inline constexpr check_result check_v =
     check_nodes(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>, entry_traits<E>::subclass,
-                held_entries_v<Held...>, sizeof...(Held));
+                held_facts_v<Held...>, sizeof...(Held));
 
 template <class E, class... Held>
 consteval check_result check_acquire() {
@@ -176,10 +176,10 @@ struct step_result {
   unsigned long long keep;
 };
 constexpr step_result step_nodes(const class_node* c, const class_facts* cf, unsigned sub,
-                                 bool shared, const held_entry* held, std::size_t n) {
+                                 bool shared, const held_facts* held, std::size_t n) {
   step_result r{check_nodes(c, cf, sub, held, n), 0};
   for (std::size_t i = 0; i < n; ++i) {
-    const held_entry& h = held[i];
+    const held_facts& h = held[i];
     const bool same = !h.before && h.node == c && h.subclass == sub && h.shared == shared;
     if (!same && !dominates(c, cf, sub, h)) r.keep |= 1ull << i;
   }
@@ -189,7 +189,7 @@ template <class E, class... Held>
   requires(sizeof...(Held) < 64)  // a context lists at most 63 unordered classes
 inline constexpr step_result step_v =
     step_nodes(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>, entry_traits<E>::subclass,
-               entry_traits<E>::is_shared, held_entries_v<Held...>, sizeof...(Held));
+               entry_traits<E>::is_shared, held_facts_v<Held...>, sizeof...(Held));
 
 template <class... Lists> struct join { using type = type_list<>; };
 template <class... A> struct join<type_list<A...>> { using type = type_list<A...>; };
@@ -239,11 +239,11 @@ struct push<E, H> {
 /// `shared`, subclass `sub`)? c must be listed in that mode, and every other entry must
 /// be one c dominates (ordered before c). Not a template, like check_nodes.
 constexpr check_result check_at(const class_node* c, const class_facts* cf, unsigned sub,
-                                bool shared, const held_entry* held, std::size_t n) {
+                                bool shared, const held_facts* held, std::size_t n) {
   bool found = false;
   check_result r{};
   for (std::size_t i = 0; i < n; ++i) {
-    const held_entry& h = held[i];
+    const held_facts& h = held[i];
     if (!h.before && h.node == c)  // held in another mode: not what the callee needs
       found = found || (h.shared == shared && h.subclass <= sub);
     else if (r.kind == check_kind::ok && (h.before || !dominates(c, cf, sub, h)))
@@ -254,7 +254,7 @@ constexpr check_result check_at(const class_node* c, const class_facts* cf, unsi
 template <class E, class... Held>
 inline constexpr check_result check_at_v =
     check_at(&node_v<entry_class_t<E>>, facts_v<entry_class_t<E>>, entry_traits<E>::subclass,
-             entry_traits<E>::is_shared, held_entries_v<Held...>, sizeof...(Held));
+             entry_traits<E>::is_shared, held_facts_v<Held...>, sizeof...(Held));
 
 /// The check's verdict: what the acquisition paths test before they instantiate any
 /// diagnostic (a variable, not a call: no function per acquisition).

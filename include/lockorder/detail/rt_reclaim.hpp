@@ -38,10 +38,9 @@ LOCKORDER_COLD bool flush_chain_set(validator_state& v) noexcept {
   clear_chain_set();
   auto stale = [&](std::uint32_t id) { return id && v.cls[id].id != id; };
   for (std::size_t i = 0; i < reported_size; ++i)
-    while (v.reported[i].key && (stale(v.reported[i].a) || stale(v.reported[i].b))) {
-      probe_erase(v.reported, reported_size, i, [](const validator_state::reported_pair& p) {
-        return static_cast<std::size_t>(p.key & (reported_size - 1));
-      });
+    while (!v.reported.empty_at(i) &&
+           (stale(v.reported.slots[i].a) || stale(v.reported.slots[i].b))) {
+      v.reported.erase(i, [](const reported_pair& p) { return p.key; });
       --v.reported_n;
     }
   v.reclaimed_since_flush = 0;

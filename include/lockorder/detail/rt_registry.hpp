@@ -1,5 +1,6 @@
-// lockorder/detail/rt_registry.hpp — the validator's cold half, part 1: its tables
-// (allocation, lock), sites and symbols, the class registry, and report building.
+// lockorder/detail/rt_registry.hpp — the validator's cold half, part 1: its tables'
+// allocation and lock (their layout: rt_tables.hpp), the class registry, and report
+// building.
 // Internal: not a stable interface. Compiled once per program when
 // LOCKORDER_SEPARATE_VALIDATOR=1 (src/validator.cpp), inline otherwise (validator.hpp).
 #pragma once
@@ -8,6 +9,7 @@
 #include <lockorder/detail/graph_json.hpp>
 #include <lockorder/detail/rt_hot.hpp>
 #include <lockorder/detail/rt_sites.hpp>
+#include <lockorder/detail/rt_tables.hpp>
 #include <lockorder/report.hpp>
 
 #include <bit>
@@ -27,113 +29,6 @@
 
 namespace lockorder::detail::rt {
 inline namespace LOCKORDER_TABLES {
-
-// ---- the global tables ----------------------------------------------------------------
-
-struct class_entry {
-  char name[64];
-  level_t level;
-  bool ranked;
-  std::uint32_t base;      // the class this is a nesting subclass of (itself if none)
-  std::uint32_t family;    // the static class an own class was made from (else base):
-                           // levels order families; within one, order is learned
-  bool completion;         // used as a completion: reports say "(completion)name"
-  std::uint32_t subclass;
-  std::uint32_t subs[LOCKORDER_MAX_SUBCLASSES];  // ids of its subclasses (atomic_ref)
-  std::atomic<std::uint32_t>* publish;  // a static class's cached id (reset_validator())
-  const void* owner;        // an own class: the lock or wait object it belongs to
-  std::uint32_t id;         // the id in use (the slot's index and generation)
-  std::uint32_t next_free;  // reclaimed: the next slot in the free list
-  bool dead;                // reclaimed, not in use again yet (id: the next generation's)
-};
-
-// A class id is its slot's index in the low bits and, above them, how many classes the
-// slot held before (rt_reclaim.hpp): an own class reclaimed with its lock leaves the slot
-// to a new class of another id, so a chain key, a reported pair or a held entry that
-// names the old class never matches the new one. Static classes are generation 0.
-inline constexpr int class_index_bits = std::bit_width(unsigned(LOCKORDER_MAX_CLASSES - 1));
-inline constexpr std::uint32_t class_generation = 1u << class_index_bits;
-constexpr std::uint32_t class_index(std::uint32_t id) noexcept {
-  return id & (class_generation - 1);
-}
-static_assert(class_index(unrecorded_class) == unrecorded_class);
-
-/// The class entries, indexed by class id (of any generation: its slot).
-struct class_table {
-  class_entry entries[LOCKORDER_MAX_CLASSES];
-  class_entry& operator[](std::uint32_t id) noexcept { return entries[class_index(id)]; }
-  const class_entry& operator[](std::uint32_t id) const noexcept {
-    return entries[class_index(id)];
-  }
-};
-
-// The tables whose filling is said once (limit_reached).
-enum class full_table { classes, edges, chains, held, count };
-
-struct edge_site {
-  std::source_location loc;       // acquisition of `to`
-  std::source_location from_loc;  // acquisition of `from`, in the same thread
-  void *pc, *ret;
-  void *from_pc, *from_ret;
-  std::uint32_t frames_n, from_frames_n;  // `to`'s and `from`'s stacks: edge_frames()
-  std::uint32_t tid;
-  lock_op how;  // complete: `from` is a completion signalled at `loc` while `to` was held
-  const char* why;  // declared with after<>: its rationale (static storage); loc: the class
-  std::uint32_t chains;  // validated held-class sequences that contained this dependency
-  bool through_reclaimed;  // kept from a path A -> X -> B when X was reclaimed (A -> B)
-};
-
-inline constexpr std::size_t frames_per_edge = LOCKORDER_STACKTRACE ? LOCKORDER_STACK_DEPTH : 6;
-// Every edge's two stacks (`to` and `from`), at a place of its own (edge_frames()): an
-// edge slot freed by a reclaimed class and used again gets its room back. Zeroed
-// virtual memory: only the pages edges use are ever touched.
-inline constexpr std::size_t frames_per_slot = frames_per_edge + held_frames;
-inline constexpr std::size_t frame_pool_size = std::size_t{LOCKORDER_MAX_EDGES} * frames_per_slot;
-inline constexpr std::size_t max_threads_named = 1024;
-inline constexpr std::size_t reported_size = 8192;  // (kind, class, class) already reported
-inline constexpr std::size_t named_size = 4096;     // lock instances given a display name
-
-// All of it is trivially constructible and lives in zeroed memory (calloc): its pages
-// are touched only as the tables fill.
-struct validator_state {
-  std::uint32_t classes;  // slots used, 1..classes
-  class_table cls;
-  dep_graph<LOCKORDER_MAX_CLASSES, LOCKORDER_MAX_EDGES> graph;
-  edge_site sites[LOCKORDER_MAX_EDGES];
-  void* frames[frame_pool_size];
-  char thread_names[max_threads_named][16];
-  // (kind, class, class) already reported, with the classes it names (0: none), so that
-  // a reclaimed class's pairs can be dropped (reclaim.hpp).
-  struct reported_pair {
-    std::uint64_t key;
-    std::uint32_t a, b;
-    bool operator==(const reported_pair&) const = default;
-  } reported[reported_size];
-  std::uint32_t reported_n;
-  // Reclaimed own classes (rt_reclaim.hpp): the free slots' list, counters.
-  std::uint32_t free_slots;  // list head (a slot index), 0 = none
-  std::uint64_t reclaimed, reclaimed_since_flush, flushes;
-  std::uint64_t numbered;  // own classes named name#N so far
-  bool said_full[std::size_t(full_table::count)];  // limit_reached already said
-  std::uint64_t edges_lost;            // new dependencies the full edge table did not take
-  std::uint64_t uncached_validations;  // validations of chains the full cache did not take
-  struct named_instance {
-    const void* instance;
-    char name[instance_name_size];
-  } named[named_size];  // open addressing by address; an empty name marks a free slot
-  std::uint32_t path[2 * LOCKORDER_MAX_CLASSES];
-  // Dependencies reported and not learned (they close a cycle or break an order): kept
-  // for export, so the graph as an artifact shows the violation too.
-  struct rejected_edge {
-    std::uint32_t from, to;
-    std::uint8_t kinds;
-    edge_site site;
-  } rejected[1024];
-  std::uint32_t rejected_n;
-};
-
-static_assert(std::is_aggregate_v<validator_state> &&
-              std::is_trivially_destructible_v<validator_state>);
 
 // ---- basics -----------------------------------------------------------------------------
 
@@ -267,28 +162,23 @@ LOCKORDER_COLD bool first_report(validator_state& v, report_kind kind, std::uint
                          std::uint64_t b) noexcept {
   std::uint64_t key = (std::uint64_t(kind) << 58) ^ (a << 29) ^ b ^ 0x5bd1e995ULL;
   key = chain_mix(key, 0, 0);
-  std::size_t i = key & (reported_size - 1);
-  for (std::size_t n = 0; n < reported_size; ++n, i = (i + 1) & (reported_size - 1)) {
-    if (v.reported[i].key == key) return false;
-    if (v.reported[i].key == 0) {
-      if (v.reported_n + 1 >= reported_size) return true;  // full: can only repeat, never lose
-      const bool pair = kind == report_kind::circular_dependency ||
-                        kind == report_kind::order_violation;
-      const bool one = kind == report_kind::recursive_lock;
-      v.reported[i] = {key, pair || one ? static_cast<std::uint32_t>(a) : 0u,
-                       pair ? static_cast<std::uint32_t>(b) : 0u};
-      ++v.reported_n;
-      return true;
-    }
-  }
+  const std::size_t i =
+      v.reported.probe(key, [&](const reported_pair& p) { return p.key == key; });
+  if (i == v.reported.npos || !v.reported.empty_at(i)) return i == v.reported.npos;
+  if (v.reported_n + 1 >= reported_size) return true;  // full: can only repeat, never lose
+  const bool pair = kind == report_kind::circular_dependency ||
+                    kind == report_kind::order_violation;
+  const bool one = kind == report_kind::recursive_lock;
+  v.reported.slots[i] = {key, pair || one ? static_cast<std::uint32_t>(a) : 0u,
+                         pair ? static_cast<std::uint32_t>(b) : 0u};
+  ++v.reported_n;
   return true;
 }
 
 LOCKORDER_COLD std::size_t named_slot(const validator_state& v, const void* instance) noexcept {
-  std::size_t i = (reinterpret_cast<std::uintptr_t>(instance) >> 3) * 0x9e3779b97f4a7c15ULL >> 52;
-  for (std::size_t n = 0; n < named_size; ++n, i = (i + 1) % named_size)
-    if (v.named[i].instance == instance || v.named[i].instance == nullptr) return i;
-  return named_size;
+  return v.named.probe(
+      (reinterpret_cast<std::uintptr_t>(instance) >> 3) * 0x9e3779b97f4a7c15ULL >> 52,
+      [&](const named_instance& s) { return s.instance == instance; });
 }
 
 LOCKORDER_COLD void snapshot(lock_graph& out) {
@@ -367,8 +257,8 @@ LOCKORDER_COLD void name_instance(const void* instance, std::string_view name) n
   if (!v || !instance || t.in_tables) return;
   tables_lock lock(t);
   const std::size_t i = named_slot(*v, instance);
-  if (i < named_size) {  // full: the lock simply stays unnamed
-    auto& slot = v->named[i];
+  if (i != v->named.npos) {  // full: the lock simply stays unnamed
+    named_instance& slot = v->named.slots[i];
     slot.instance = instance;  // a named slot is never freed: probing stays correct
     std::snprintf(slot.name, sizeof slot.name, "%.*s", static_cast<int>(name.size()),
                   name.data());
@@ -395,7 +285,8 @@ LOCKORDER_COLD lock_info make_lock_info(const validator_state& v, std::uint32_t 
   l.instance = instance;
   if (instance) {
     const std::size_t i = named_slot(v, instance);
-    if (i < named_size && v.named[i].instance == instance) l.instance_name = v.named[i].name;
+    if (i != v.named.npos && v.named.slots[i].instance == instance)
+      l.instance_name = v.named.slots[i].name;
   }
   l.acquired_at = std::move(where);
   return l;
