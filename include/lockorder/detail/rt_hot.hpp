@@ -53,50 +53,6 @@ inline std::uint64_t key_at(const thread_state& t, std::uint32_t d, std::uint32_
   return chain_mix(d ? t.held[d - 1].key : chain_seed, cls, mode);
 }
 
-// Linear probing, at most 3/4 full: 64 probes make a spurious "full" vanishingly rare.
-inline constexpr std::size_t chain_probes = 64;
-
-// A chain key stands for a sequence of classes, not of locks. When the newest class was
-// held already (lock_all() members of one class, a lock taken twice), the sequence is
-// stored with bit 0 clear (keys otherwise have it set): known, but the instances need a
-// look, since the same lock twice is an AA that the classes alone cannot tell.
-inline std::uint64_t instance_check_key(std::uint64_t key) noexcept {
-  return key & ~std::uint64_t{1};
-}
-
-enum class chain_state { unknown, known, check_instances };
-
-inline chain_state chain_known(thread_state& t, std::uint64_t key) noexcept {
-  const std::uint64_t marked = instance_check_key(key);
-  std::uint64_t& slot = t.cache[cache_index(key)];
-  if (slot == marked) return chain_state::check_instances;
-  std::uint64_t seen = 0;
-  chain_set.probe(
-      chain_index(key),
-      [&](std::uint64_t k) {
-        if (k != key && k != marked) return false;
-        seen = k;
-        return true;
-      },
-      chain_probes);
-  if (seen == 0) return chain_state::unknown;
-  slot = seen;
-  return seen == key ? chain_state::known : chain_state::check_instances;
-}
-
-// Under big_lock. False when the table is full.
-inline bool chain_insert(std::uint64_t key) noexcept {
-  if (chain_count.load(std::memory_order_relaxed) >= LOCKORDER_MAX_CHAINS / 4 * 3) return false;
-  const std::size_t i =
-      chain_set.probe(chain_index(key), [&](std::uint64_t k) { return k == key; }, chain_probes);
-  if (i == chain_set.npos) return false;
-  if (chain_set.empty_at(i)) {
-    chain_slot(i).store(key, std::memory_order_release);
-    chain_count.fetch_add(1, std::memory_order_relaxed);
-  }
-  return true;
-}
-
 // A lock destroyed while held: remove its record, report it. destroy() reaches it
 // through destroy_report, which every thread's first acquisition sets (a lock is held
 // only after one), so that a translation unit whose locks are defined and never taken

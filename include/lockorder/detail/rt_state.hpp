@@ -16,7 +16,6 @@
 #pragma once
 
 #include <lockorder/config.hpp>
-#include <lockorder/detail/fixed_hash_set.hpp>
 #include <lockorder/lock_class.hpp>
 
 #include <atomic>
@@ -142,16 +141,6 @@ inline constexpr std::size_t instance_name_size = 48;  // name_instance()'s long
 
 
 inline constinit spin_lock big_lock{};
-// The chain set: every chain key validated so far (rt_hot.hpp). Plain words read and
-// written through std::atomic_ref (atomic_slots, chain_slot()): an array of std::atomic
-// would be constant-evaluated element by element in every translation unit (clang 16:
-// about 0.3 s at the default size).
-alignas(std::atomic_ref<std::uint64_t>::required_alignment) inline constinit
-    fixed_hash_set<std::uint64_t, LOCKORDER_MAX_CHAINS, atomic_slots> chain_set{};
-inline std::atomic_ref<std::uint64_t> chain_slot(std::size_t i) noexcept {
-  return std::atomic_ref<std::uint64_t>(chain_set.slots[i]);
-}
-inline constinit std::atomic<std::uint32_t> chain_count{0};
 inline constinit std::atomic<bool> learning{true};
 inline constinit std::atomic<std::uint32_t> next_tid{0};
 

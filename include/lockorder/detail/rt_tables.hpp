@@ -9,6 +9,7 @@
 #include <lockorder/detail/rt_hot.hpp>
 #include <lockorder/report.hpp>
 
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -130,6 +131,64 @@ struct validator_state {
 
 static_assert(std::is_aggregate_v<validator_state> &&
               std::is_trivially_destructible_v<validator_state>);
+
+// ---- the chain set ---------------------------------------------------------------------
+
+// Every chain key validated so far: a thread whose cache misses looks here (check_chain,
+// rt_validation.hpp) before it takes the validator's lock; only the cold half uses it.
+// Plain words read and written through std::atomic_ref (atomic_slots, chain_slot()): an
+// array of std::atomic would be constant-evaluated element by element wherever the cold
+// half is compiled (clang 16: about 0.3 s at the default size).
+alignas(std::atomic_ref<std::uint64_t>::required_alignment) inline constinit
+    fixed_hash_set<std::uint64_t, LOCKORDER_MAX_CHAINS, atomic_slots> chain_set{};
+inline std::atomic_ref<std::uint64_t> chain_slot(std::size_t i) noexcept {
+  return std::atomic_ref<std::uint64_t>(chain_set.slots[i]);
+}
+inline constinit std::atomic<std::uint32_t> chain_count{0};
+
+// Linear probing, at most 3/4 full: 64 probes make a spurious "full" vanishingly rare.
+inline constexpr std::size_t chain_probes = 64;
+
+// A chain key stands for a sequence of classes, not of locks. When the newest class was
+// held already (lock_all() members of one class, a lock taken twice), the sequence is
+// stored with bit 0 clear (keys otherwise have it set): known, but the instances need a
+// look, since the same lock twice is an AA that the classes alone cannot tell.
+inline std::uint64_t instance_check_key(std::uint64_t key) noexcept {
+  return key & ~std::uint64_t{1};
+}
+
+enum class chain_state { unknown, known, check_instances };
+
+inline chain_state chain_known(thread_state& t, std::uint64_t key) noexcept {
+  const std::uint64_t marked = instance_check_key(key);
+  std::uint64_t& slot = t.cache[cache_index(key)];
+  if (slot == marked) return chain_state::check_instances;
+  std::uint64_t seen = 0;
+  chain_set.probe(
+      chain_index(key),
+      [&](std::uint64_t k) {
+        if (k != key && k != marked) return false;
+        seen = k;
+        return true;
+      },
+      chain_probes);
+  if (seen == 0) return chain_state::unknown;
+  slot = seen;
+  return seen == key ? chain_state::known : chain_state::check_instances;
+}
+
+// Under big_lock. False when the table is full.
+inline bool chain_insert(std::uint64_t key) noexcept {
+  if (chain_count.load(std::memory_order_relaxed) >= LOCKORDER_MAX_CHAINS / 4 * 3) return false;
+  const std::size_t i =
+      chain_set.probe(chain_index(key), [&](std::uint64_t k) { return k == key; }, chain_probes);
+  if (i == chain_set.npos) return false;
+  if (chain_set.empty_at(i)) {
+    chain_slot(i).store(key, std::memory_order_release);
+    chain_count.fetch_add(1, std::memory_order_relaxed);
+  }
+  return true;
+}
 
 }  // namespace LOCKORDER_TABLES
 }  // namespace lockorder::detail::rt
