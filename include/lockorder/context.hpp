@@ -33,9 +33,7 @@
 
 LOCKORDER_NAMESPACE_BEGIN
 
-template <class... Held> class context;
-template <class Lock, class... Held> class guard;
-template <class Locks, class... Held> class group_guard;
+// context, guard and group_guard are declared in detail/context_checks.hpp.
 template <class C> class context_at;
 template <class C> class context_before;
 
@@ -519,4 +517,5 @@ struct context_access {
 
 LOCKORDER_NAMESPACE_END
 
+#undef LOCKORDER_DIAGNOSE
 #undef LOCKORDER_TAKE

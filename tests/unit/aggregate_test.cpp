@@ -194,8 +194,8 @@ TEST_CASE("aggregate: the type name helper spells the type as the compiler does"
   STATIC_REQUIRE(qualified_name<agg_mixed>() == "agg_mixed");
   STATIC_REQUIRE(qualified_name<agg_ns::agg_named>() == "agg_ns::agg_named");
   STATIC_REQUIRE(qualified_name<int>() == "int");
-  // A ';' or ']' inside the type does not end its name (the parser measures the
-  // signature around a probe type instead of searching for a delimiter).
+  // A ';' or ']' inside the type does not end its name: the parser takes all that lies
+  // between the signature's first "T = " and its last character.
   constexpr std::string_view tagged = qualified_name<agg_ns::agg_tagged<"a;b]">>();
   STATIC_REQUIRE(tagged.starts_with("agg_ns::agg_tagged<"));
   STATIC_REQUIRE(tagged.find("a;b]") != std::string_view::npos);

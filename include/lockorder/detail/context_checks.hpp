@@ -3,10 +3,10 @@
 // lock_all()'s group order, and the diagnose_*() functions. Internal: not a stable
 // interface.
 //
-// The diagnose_*() functions are never called: LOCKORDER_DIAGNOSE (diagnostic_table.hpp)
-// asks for the type of a call, which instantiates the body to deduce it, and so raises
-// its one error, while nothing is emitted (at -O0 a call would be one more function per
-// acquisition; compile time is a feature).
+// The diagnose_*() functions are never called: LOCKORDER_DIAGNOSE asks for the type of a
+// call, which instantiates the body to deduce it, and so raises its one error, while
+// nothing is emitted (at -O0 a call would be one more function per acquisition; compile
+// time is a feature).
 #pragma once
 
 #include <lockorder/config.hpp>
@@ -21,6 +21,10 @@
 #include <type_traits>
 #include <utility>
 
+// Raises the one error of a diagnose function without calling it (see above). Used here
+// and in context.hpp, which undefines it at its end.
+#define LOCKORDER_DIAGNOSE(...) static_assert(sizeof(decltype(__VA_ARGS__)*) != 0)
+
 LOCKORDER_NAMESPACE_BEGIN
 
 template <class... Held> class context;
@@ -29,7 +33,6 @@ template <class Locks, class... Held> class group_guard;
 
 namespace impl {
 using namespace ::lockorder::detail;
-
 
 template <class T> struct is_context : std::false_type {};
 template <class... H> struct is_context<context<H...>> : std::true_type {};

@@ -63,8 +63,3 @@ LOCKORDER_DIAGNOSTIC(class_twice_in_hierarchy, "a hierarchy names this class in 
 }  // namespace lockorder::diagnostic
 
 #undef LOCKORDER_DIAGNOSTIC
-
-// Raises the one error of a diagnose function without calling it: asks for the type of
-// the call `__VA_ARGS__`, which instantiates the function's body to deduce its return
-// type, so its carrier call fails while nothing is emitted.
-#define LOCKORDER_DIAGNOSE(...) static_assert(sizeof(decltype(__VA_ARGS__)*) != 0)

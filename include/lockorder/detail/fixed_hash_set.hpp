@@ -15,23 +15,28 @@
 //     stored slot but erase().
 //   - erase() empties a slot and shifts back the later slots of its cluster that the
 //     hole would cut off from their homes (home_of(slot) recomputes one): no tombstones,
-//     so probe() stays exact.
-//   - The set keeps no count. Its user bounds the load (at most 3/4 here: the chain set
-//     and the reported set count their slots, the graph's index has twice as many slots
-//     as edges) and says, once, when its table is full (validator_state::said_full).
+//     so probe() stays exact. It reads and moves slots plainly, so it is only for sets
+//     that no thread probes without the lock (not atomic_slots: a moving slot would be
+//     missed), and it needs one empty slot in the table to stop at.
+//   - The set keeps no count. Its user bounds the load and decides what a full table
+//     means: the chain set counts its keys and stops at 3/4 (said once, limit_reached);
+//     the graph's index has at least twice as many slots as edges, so it is never full;
+//     the reported set stops one slot short of full (a report is then delivered again
+//     rather than once); the named instances may fill (a lock named later stays unnamed).
 //   - Traits::read is how a slot is read: plainly, under the validator's lock; or, for
 //     the chain set, which threads probe without it, as an atomic acquire load
 //     (atomic_slots) paired with the release store of the insert.
 // Cost: no allocation, no lock, no code until used. At load factor a, a probe visits
 // about (1 + 1/(1-a)^2)/2 slots for an absent key and (1 + 1/(1-a))/2 for a present one
 // (Knuth's linear-probing bounds: 8.5 and 2.5 at a = 3/4), consecutive in memory.
-// erase() costs the rest of the cluster. tests/unit/fixed_hash_set.cpp checks it against
+// erase() costs the rest of the cluster. tests/unit/fixed_hash_set_test.cpp checks it against
 // std::unordered_set.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace lockorder::detail {
 
@@ -43,7 +48,7 @@ struct plain_slots {
 };
 
 /// Words read with an acquire load through std::atomic_ref, so threads may probe while
-/// one thread (under the lock) stores with release: see the chain set (rt_hot.hpp).
+/// one thread (under the lock) stores with release: see the chain set (rt_tables.hpp).
 struct atomic_slots {
   static std::uint64_t read(const std::uint64_t& s) noexcept {
     return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(s))
@@ -82,6 +87,8 @@ struct fixed_hash_set {
   /// slot i would cut off from their home (home_of(slot)).
   template <class HomeOf>
   void erase(std::size_t i, HomeOf home_of) noexcept {
+    static_assert(!std::is_same_v<Traits, atomic_slots>,
+                  "erase() moves slots plainly: not for a set probed without the lock");
     for (std::size_t j = next(i); !empty_at(j); j = next(j)) {
       const std::size_t h = home_of(slots[j]) & (Size - 1);
       // Move slot j into the hole unless its home lies cyclically in (i, j].

@@ -95,10 +95,11 @@ class dep_graph {
 
   /// Index of edge from -> to, or -1.
   [[nodiscard]] std::int64_t find(std::uint32_t from, std::uint32_t to) const {
-    const std::uint32_t e = table_.slots[table_.probe(hash(key_of(from, to)), [&](std::uint32_t s) {
+    const std::size_t i = table_.probe(hash(key_of(from, to)), [&](std::uint32_t s) {
       return edge_[s - 1].from == from && edge_[s - 1].to == to;
-    })];
-    return e ? std::int64_t{e} - 1 : -1;
+    });
+    if (i == table_.npos || table_.empty_at(i)) return -1;  // npos: never (see hash_size)
+    return std::int64_t{table_.slots[i]} - 1;
   }
 
   /// Adds from -> to seen as `kind`. On `cycle`, nothing is added and `path`/`path_len`
@@ -144,6 +145,7 @@ class dep_graph {
     if (out_[from]) edge_[out_[from] - 1].prev_out = index + 1;
     if (in_[to]) edge_[in_[to] - 1].prev_in = index + 1;
     out_[from] = in_[to] = index + 1;
+    // An empty slot: at most MaxEdges of at least 2 * MaxEdges slots are taken.
     table_.slots[table_.probe(hash(key_of(from, to)), [](std::uint32_t) { return false; })] =
         index + 1;
     return result::added;

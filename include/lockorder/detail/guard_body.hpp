@@ -71,7 +71,6 @@ class context_base {
 struct in_given_order_t {};
 inline constexpr in_given_order_t in_given_order{};
 
-
 // How guards take and drop a lock for a held-set entry E. With the runtime off the
 // site is dropped and these are the bare calls on the underlying lock.
 struct lock_access {

@@ -7,7 +7,7 @@
 // order it proved still binds A's and B's locks; reports say it was learned through a
 // reclaimed class), X's edges in both directions are removed (their slots and stacks are
 // used again), the rejected dependencies that name it are dropped, and X's slot is free
-// at once, for a class of the next generation (rt_registry.hpp: class_index): chain keys
+// at once, for a class of the next generation (rt_tables.hpp: class_index): chain keys
 // and reported pairs name classes by id, so the ones that named X never match the new
 // class, in the global chain set or in any thread's cache, and no thread's cache needs
 // to be touched. The global set is emptied when it is full and some class was reclaimed
