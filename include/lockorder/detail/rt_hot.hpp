@@ -1,7 +1,8 @@
 // lockorder/detail/rt_hot.hpp — the validator's inline hot path: chain keys and the
 // chain cache, and the hooks every acquisition, release and destruction calls. A cached
 // acquisition runs only this code; everything else is the cold half (rt_tables.hpp,
-// rt_registry.hpp, rt_validation.hpp, rt_misuse.hpp: validator.hpp), out of line. Internal: not a stable interface.
+// rt_registry.hpp, rt_validation.hpp, rt_misuse.hpp: validator.hpp), out of line.
+// Internal: not a stable interface.
 #pragma once
 
 #include <lockorder/detail/rt_state.hpp>
